@@ -1,0 +1,23 @@
+package io.vecstore.core.error;
+
+import java.util.Map;
+
+/** A namespace or a vector that does not exist. */
+public final class NotFoundException extends VecStoreException {
+
+  private NotFoundException(String code, String message, Map<String, Object> details) {
+    super(code, message, details, null);
+  }
+
+  public static NotFoundException namespace(String id) {
+    return new NotFoundException(
+        "namespace_not_found", "Namespace not found: " + id, Map.of("namespace", id));
+  }
+
+  public static NotFoundException vector(String namespace, String vectorId) {
+    return new NotFoundException(
+        "vector_not_found",
+        "Vector not found: " + vectorId,
+        Map.of("namespace", namespace, "id", vectorId));
+  }
+}

@@ -1,0 +1,100 @@
+package io.vecstore.core.index;
+
+import io.vecstore.core.error.InvalidRequestException;
+import java.util.Arrays;
+import java.util.Locale;
+import org.apache.lucene.index.VectorSimilarityFunction;
+
+/**
+ * A namespace's distance metric. {@code distance} is lower-is-better and {@code score}
+ * higher-is-better; both are computed in double precision from the stored vectors, so they do not
+ * depend on how Lucene scores internally.
+ */
+public enum Metric {
+  /** distance = 1 − cos(a, b); score = cos(a, b). */
+  COSINE("cosine", VectorSimilarityFunction.COSINE),
+  /** distance = ‖a − b‖₂; score = 1 / (1 + distance). */
+  EUCLIDEAN("euclidean", VectorSimilarityFunction.EUCLIDEAN),
+  /**
+   * distance = −(a · b); score = a · b. Lucene's DOT_PRODUCT requires unit vectors, so the index uses
+   * MAXIMUM_INNER_PRODUCT, which ranks identically and accepts any vector.
+   */
+  DOT_PRODUCT("dot_product", VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT);
+
+  private final String wireName;
+  private final VectorSimilarityFunction similarity;
+
+  Metric(String wireName, VectorSimilarityFunction similarity) {
+    this.wireName = wireName;
+    this.similarity = similarity;
+  }
+
+  /** The name used in JSON and namespace.json. */
+  public String wireName() {
+    return wireName;
+  }
+
+  VectorSimilarityFunction similarity() {
+    return similarity;
+  }
+
+  /** Parses {@code cosine|euclidean|dot_product} (case-insensitive). */
+  public static Metric parse(String value) {
+    String v = value.toLowerCase(Locale.ROOT);
+    for (Metric m : values()) {
+      if (m.wireName.equals(v)) {
+        return m;
+      }
+    }
+    throw new InvalidRequestException(
+        "metric must be one of "
+            + Arrays.stream(values()).map(Metric::wireName).toList()
+            + ", got: "
+            + value);
+  }
+
+  /** Exact distance between a query and a stored vector, lower is better. */
+  public double distance(float[] a, float[] b) {
+    return switch (this) {
+      case COSINE -> 1.0 - cosine(a, b);
+      case EUCLIDEAN -> Math.sqrt(squaredL2(a, b));
+      case DOT_PRODUCT -> -dot(a, b);
+    };
+  }
+
+  /** The higher-is-better score that goes with {@link #distance}. */
+  public double score(double distance) {
+    return switch (this) {
+      case COSINE -> 1.0 - distance;
+      case EUCLIDEAN -> 1.0 / (1.0 + distance);
+      case DOT_PRODUCT -> -distance;
+    };
+  }
+
+  private static double dot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += (double) a[i] * b[i];
+    }
+    return s;
+  }
+
+  private static double cosine(float[] a, float[] b) {
+    double dot = 0, na = 0, nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+      na += (double) a[i] * a[i];
+      nb += (double) b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+
+  private static double squaredL2(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      double d = (double) a[i] - b[i];
+      s += d * d;
+    }
+    return s;
+  }
+}

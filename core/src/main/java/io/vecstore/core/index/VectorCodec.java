@@ -1,0 +1,68 @@
+package io.vecstore.core.index;
+
+import java.io.IOException;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.KnnVectorsWriter;
+import org.apache.lucene.codecs.lucene104.Lucene104Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.index.SegmentReadState;
+import org.apache.lucene.index.SegmentWriteState;
+
+/**
+ * The codec namespaces are written with: Lucene's default codec, except that vectors may have up to
+ * {@link #MAX_DIMENSIONS} dimensions instead of Lucene's default 1024 (the pro tier allows 4096).
+ *
+ * <p>Both the codec and the vector format keep Lucene's own SPI names, so the files on disk are
+ * plain {@code Lucene104}/{@code Lucene99HnswVectorsFormat} segments: Luke, CheckIndex and any
+ * {@code DirectoryReader} open them without our classes. The dimension limit is only checked when
+ * writing.
+ */
+final class VectorCodec {
+
+  /** Largest vector dimension a namespace accepts. */
+  static final int MAX_DIMENSIONS = 4096;
+
+  private VectorCodec() {}
+
+  static Codec create() {
+    KnnVectorsFormat vectors = new HighDimensionHnswFormat(new Lucene99HnswVectorsFormat());
+    return new Lucene104Codec() {
+      @Override
+      public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+        return vectors;
+      }
+    };
+  }
+
+  /** Lucene's HNSW format under its own name, with a higher dimension limit. */
+  private static final class HighDimensionHnswFormat extends KnnVectorsFormat {
+    private final KnnVectorsFormat delegate;
+
+    HighDimensionHnswFormat(KnnVectorsFormat delegate) {
+      super(delegate.getName());
+      this.delegate = delegate;
+    }
+
+    @Override
+    public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
+      return delegate.fieldsWriter(state);
+    }
+
+    @Override
+    public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
+      return delegate.fieldsReader(state);
+    }
+
+    @Override
+    public int getMaxDimensions(String fieldName) {
+      return MAX_DIMENSIONS;
+    }
+
+    @Override
+    public String toString() {
+      return "HighDimensionHnswFormat(" + delegate + ")";
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.vecstore.core.namespace;
+
+import java.nio.file.Path;
+
+/**
+ * The one place that knows where things live under the data directory (DESIGN.md §3).
+ *
+ * <pre>
+ * data/&lt;id&gt;/namespace.json   metadata, quotas, status, counters
+ * data/&lt;id&gt;/index/           a plain Lucene index
+ * data/&lt;id&gt;/wal/             write-ahead log segments
+ * data/.creating-&lt;id&gt;-&lt;n&gt;/  a namespace being created (renamed into place when complete)
+ * data/.deleting-&lt;id&gt;-&lt;n&gt;/  a namespace being deleted (finished on the next start)
+ * </pre>
+ *
+ * Namespace ids start with a letter or digit, so they never collide with the dot-prefixed work
+ * directories. Immutable and thread-safe.
+ */
+public final class DataLayout {
+
+  static final String META_FILE = "namespace.json";
+  static final String CREATING_PREFIX = ".creating-";
+  static final String DELETING_PREFIX = ".deleting-";
+
+  private final Path root;
+
+  public DataLayout(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** The directory of a namespace; the id must already be valid (see {@link NamespaceIds}). */
+  public Path namespaceDir(String id) {
+    Path dir = root.resolve(id).normalize();
+    if (!dir.getParent().equals(root)) {
+      throw new IllegalArgumentException("namespace directory escapes the data directory: " + id);
+    }
+    return dir;
+  }
+
+  public Path metaFile(String id) {
+    return namespaceDir(id).resolve(META_FILE);
+  }
+
+  public Path indexDir(String id) {
+    return namespaceDir(id).resolve("index");
+  }
+
+  public Path walDir(String id) {
+    return namespaceDir(id).resolve("wal");
+  }
+
+  Path creatingDir(String id, long nonce) {
+    return root.resolve(CREATING_PREFIX + id + "-" + nonce);
+  }
+
+  Path deletingDir(String id, long nonce) {
+    return root.resolve(DELETING_PREFIX + id + "-" + nonce);
+  }
+
+  static boolean isWorkDir(String name) {
+    return name.startsWith(CREATING_PREFIX) || name.startsWith(DELETING_PREFIX);
+  }
+}

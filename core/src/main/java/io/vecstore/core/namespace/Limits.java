@@ -1,0 +1,22 @@
+package io.vecstore.core.namespace;
+
+/**
+ * Input limits that protect the server, whatever a namespace's quotas say.
+ *
+ * @param maxIdBytes longest vector id, in UTF-8 bytes
+ * @param maxMetadataBytes largest metadata object of one vector, serialized as JSON
+ * @param maxMetadataDepth deepest nesting of objects and arrays in metadata
+ * @param maxNumCandidates largest num_candidates of a query
+ */
+public record Limits(int maxIdBytes, int maxMetadataBytes, int maxMetadataDepth, int maxNumCandidates) {
+  public Limits {
+    if (maxIdBytes < 1 || maxMetadataBytes < 2 || maxMetadataDepth < 1 || maxNumCandidates < 1) {
+      throw new IllegalArgumentException("limits must be positive: " + maxIdBytes + ", " + maxMetadataBytes
+          + ", " + maxMetadataDepth + ", " + maxNumCandidates);
+    }
+  }
+
+  public static Limits defaults() {
+    return new Limits(512, 64 * 1024, 32, 10_000);
+  }
+}

@@ -1,0 +1,43 @@
+package io.vecstore.core.namespace;
+
+import io.vecstore.core.index.IndexSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Configuration of a {@link NamespaceManager}, built by {@code Main} from flags.
+ *
+ * @param refreshInterval how often written namespaces are made searchable in the background
+ *     (queries also refresh on demand, so this only moves that cost off the query path)
+ * @param commitInterval how often written namespaces are committed to disk
+ * @param defaultNumCandidates HNSW search effort when a query sets none (raised to k when smaller)
+ */
+public record ManagerConfig(
+    Path dataDir,
+    IndexSettings indexSettings,
+    Limits limits,
+    Duration refreshInterval,
+    Duration commitInterval,
+    int defaultNumCandidates) {
+
+  public ManagerConfig {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(indexSettings, "indexSettings");
+    Objects.requireNonNull(limits, "limits");
+    if (refreshInterval.isNegative() || refreshInterval.isZero()) {
+      throw new IllegalArgumentException("refreshInterval must be positive, got: " + refreshInterval);
+    }
+    if (commitInterval.isNegative() || commitInterval.isZero()) {
+      throw new IllegalArgumentException("commitInterval must be positive, got: " + commitInterval);
+    }
+    if (defaultNumCandidates < 1) {
+      throw new IllegalArgumentException("defaultNumCandidates must be at least 1, got: " + defaultNumCandidates);
+    }
+  }
+
+  public static ManagerConfig defaults(Path dataDir) {
+    return new ManagerConfig(
+        dataDir, IndexSettings.defaults(), Limits.defaults(), Duration.ofSeconds(1), Duration.ofSeconds(1), 100);
+  }
+}

@@ -1,0 +1,173 @@
+package io.vecstore.core.namespace;
+
+import io.vecstore.core.error.NotFoundException;
+import io.vecstore.core.error.UnavailableException;
+import io.vecstore.core.index.IndexSettings;
+import io.vecstore.core.index.NamespaceIndex;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One namespace held by the manager: its metadata (always in memory), its usage counters and its
+ * lazily opened index.
+ *
+ * <p>Thread-safety: safe for concurrent use. Data operations run under the read side of a
+ * lifecycle lock, so any number run at once; closing and deleting take the write side and wait for
+ * them. Metadata changes are serialized and each is persisted before it becomes visible.
+ */
+final class Namespace {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Namespace.class);
+
+  final String id;
+  private final DataLayout layout;
+  private final IndexSettings settings;
+
+  private final Object metaLock = new Object();
+  private volatile NamespaceMeta meta; // written under metaLock
+
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final Object openLock = new Object();
+  private volatile NamespaceIndex index; // written under openLock
+  private boolean gone; // written under the lifecycle write lock
+
+  private final AtomicLong requests;
+  private final AtomicLong queries;
+  private final AtomicLong upserts;
+  private final AtomicLong deletes;
+
+  Namespace(DataLayout layout, IndexSettings settings, NamespaceMeta meta) {
+    this.id = meta.id();
+    this.layout = layout;
+    this.settings = settings;
+    this.meta = meta;
+    Usage u = meta.usage();
+    this.requests = new AtomicLong(u.totalRequests());
+    this.queries = new AtomicLong(u.totalQueries());
+    this.upserts = new AtomicLong(u.totalUpserts());
+    this.deletes = new AtomicLong(u.totalDeletes());
+  }
+
+  NamespaceMeta meta() {
+    return meta;
+  }
+
+  Usage usage() {
+    return new Usage(requests.get(), queries.get(), upserts.get(), deletes.get());
+  }
+
+  /** Operation kinds for the usage counters. */
+  enum Op { QUERY, FETCH, UPSERT, DELETE }
+
+  /** Counts one admitted data request. */
+  void count(Op op) {
+    requests.incrementAndGet();
+    switch (op) {
+      case QUERY -> queries.incrementAndGet();
+      case UPSERT -> upserts.incrementAndGet();
+      case DELETE -> deletes.incrementAndGet();
+      case FETCH -> { }
+    }
+  }
+
+  /** Runs {@code op} on the open index (opening it if needed); fails if the namespace is gone. */
+  <T> T withIndex(Function<NamespaceIndex, T> op) {
+    lifecycle.readLock().lock();
+    try {
+      if (gone) {
+        throw NotFoundException.namespace(id);
+      }
+      return op.apply(openIndex());
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** The index if it is open, else null; for background maintenance, which must not open indexes. */
+  NamespaceIndex indexIfOpen() {
+    return index;
+  }
+
+  private NamespaceIndex openIndex() {
+    NamespaceIndex i = index;
+    if (i != null) {
+      return i;
+    }
+    synchronized (openLock) {
+      if (index == null) {
+        try {
+          index = NamespaceIndex.open(id, layout.indexDir(id), meta.metric(), settings);
+        } catch (IOException e) {
+          throw UnavailableException.namespace(id, "cannot open index: " + e.getMessage(), e);
+        }
+      }
+      return index;
+    }
+  }
+
+  /** Applies a change to the metadata, persists it (with current usage) and publishes it. */
+  NamespaceMeta updateMeta(UnaryOperator<NamespaceMeta> change) {
+    synchronized (metaLock) {
+      NamespaceMeta next = change.apply(meta).withUsage(usage());
+      try {
+        MetaStore.write(layout.metaFile(id), next);
+      } catch (IOException e) {
+        throw UnavailableException.namespace(id, "cannot write namespace.json: " + e.getMessage(), e);
+      }
+      meta = next;
+      return next;
+    }
+  }
+
+  /** Persists the usage counters if they moved since the last write. */
+  void saveUsageIfChanged() {
+    if (!usage().equals(meta.usage())) {
+      updateMeta(UnaryOperator.identity());
+    }
+  }
+
+  /** Commits and closes the index, saves the counters. The namespace stays usable (reopens lazily). */
+  void close() throws IOException {
+    lifecycle.writeLock().lock();
+    try {
+      closeIndexLocked();
+      if (!gone) {
+        saveUsageIfChanged();
+      }
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Waits for running operations, closes the index and marks the namespace gone; later operations
+   * fail with not-found. The caller removes the files.
+   */
+  void retire() {
+    lifecycle.writeLock().lock();
+    try {
+      gone = true;
+      closeIndexLocked();
+    } catch (IOException | RuntimeException e) {
+      // Its files are about to be removed; a failed final commit loses nothing anyone keeps.
+      LOG.warn("Closing namespace {} before deletion failed: {}", id, e.toString());
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  private void closeIndexLocked() throws IOException {
+    synchronized (openLock) {
+      NamespaceIndex i = index;
+      index = null;
+      if (i != null) {
+        i.close();
+      }
+    }
+  }
+}

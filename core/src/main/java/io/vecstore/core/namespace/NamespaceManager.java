@@ -1,0 +1,514 @@
+package io.vecstore.core.namespace;
+
+import io.vecstore.core.error.AlreadyExistsException;
+import io.vecstore.core.error.InvalidRequestException;
+import io.vecstore.core.error.NotFoundException;
+import io.vecstore.core.error.UnavailableException;
+import io.vecstore.core.filter.Filters;
+import io.vecstore.core.index.IndexStats;
+import io.vecstore.core.index.NamespaceIndex;
+import io.vecstore.core.index.QueryHit;
+import io.vecstore.core.index.VectorRecord;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.lucene.search.Query;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All namespaces of one server: their lifecycle (create, list, get, delete, quotas, status) and
+ * their data operations (upsert, query, fetch, delete). One per server; the HTTP layer and any other
+ * front end call only this class.
+ *
+ * <p>Thread-safety: safe for concurrent use by any number of threads. Creating and deleting
+ * namespaces is serialized; data operations of different namespaces never wait for each other.
+ *
+ * <p>Who closes it: {@code Main} (or a test) on shutdown; {@link #close()} commits every open
+ * namespace and is idempotent. A background thread named {@code vecstore-maintenance} refreshes
+ * and commits written namespaces until then.
+ */
+public final class NamespaceManager implements Closeable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NamespaceManager.class);
+  private static final int MAX_NAME_LENGTH = 256;
+  private static final int MAX_DESCRIPTION_LENGTH = 4096;
+  private static final int MAX_NAMESPACE_METADATA_ENTRIES = 64;
+  private static final int MAX_LIST_LIMIT = 1000;
+
+  private final ManagerConfig config;
+  private final DataLayout layout;
+  private final RecordValidator validator;
+  private final Clock clock;
+  private final ConcurrentSkipListMap<String, Namespace> namespaces = new ConcurrentSkipListMap<>();
+  private final Object createDeleteLock = new Object();
+  private final AtomicLong nonce = new AtomicLong(System.nanoTime());
+  private final ScheduledExecutorService maintenance;
+  private volatile long lastCommitNanos = System.nanoTime();
+  private volatile boolean closed;
+
+  /** Opens the data directory (creating it if needed) and loads every namespace found there. */
+  public NamespaceManager(ManagerConfig config) throws IOException {
+    this(config, Clock.systemUTC());
+  }
+
+  NamespaceManager(ManagerConfig config, Clock clock) throws IOException {
+    this.config = config;
+    this.layout = new DataLayout(config.dataDir());
+    this.validator = new RecordValidator(config.limits());
+    this.clock = clock;
+    Files.createDirectories(layout.root());
+    load();
+    this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "vecstore-maintenance");
+      t.setDaemon(true);
+      return t;
+    });
+    long period = Math.min(config.refreshInterval().toMillis(), config.commitInterval().toMillis());
+    maintenance.scheduleWithFixedDelay(this::maintain, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  public DataLayout layout() {
+    return layout;
+  }
+
+  // --- admin -----------------------------------------------------------------------------------
+
+  public NamespaceInfo create(CreateNamespace spec) {
+    ensureOpen();
+    String id = NamespaceIds.requireValid(spec.id());
+    NamespaceMeta meta = newMeta(spec);
+    synchronized (createDeleteLock) {
+      if (namespaces.containsKey(id) || Files.exists(layout.namespaceDir(id))) {
+        throw new AlreadyExistsException(id);
+      }
+      try {
+        writeNewNamespace(meta);
+      } catch (IOException e) {
+        throw UnavailableException.namespace(id, "cannot create: " + e.getMessage(), e);
+      }
+      Namespace ns = new Namespace(layout, config.indexSettings(), meta);
+      namespaces.put(id, ns);
+      LOG.info("Created namespace {}", id);
+      return NamespaceInfo.of(meta, 0, 0);
+    }
+  }
+
+  public NamespaceInfo get(String id) {
+    return info(require(id));
+  }
+
+  /**
+   * Namespaces sorted by id, {@code limit} per page, after {@code cursor} (from a previous page),
+   * optionally only ids starting with {@code prefix} and only those with {@code status}.
+   */
+  public NamespacePage list(int limit, String cursor, String prefix, NamespaceStatus status) {
+    ensureOpen();
+    if (limit < 1 || limit > MAX_LIST_LIMIT) {
+      throw new InvalidRequestException("limit must be between 1 and " + MAX_LIST_LIMIT + ", got: " + limit);
+    }
+    String after = cursor == null ? null : decodeCursor(cursor);
+    String from = prefix == null ? "" : prefix;
+    var tail = after != null && after.compareTo(from) >= 0
+        ? namespaces.tailMap(after, false)
+        : namespaces.tailMap(from, true);
+    List<NamespaceInfo> page = new ArrayList<>();
+    String next = null;
+    for (Namespace ns : tail.values()) {
+      if (prefix != null && !ns.id.startsWith(prefix)) {
+        break;
+      }
+      if (status != null && ns.meta().status() != status) {
+        continue;
+      }
+      if (page.size() == limit) {
+        next = encodeCursor(page.getLast().meta().id());
+        break;
+      }
+      page.add(info(ns));
+    }
+    return new NamespacePage(page, next);
+  }
+
+  /** Deletes a namespace and all its data; in any status. */
+  public void delete(String id) {
+    ensureOpen();
+    synchronized (createDeleteLock) {
+      Namespace ns = require(id);
+      ns.retire();
+      namespaces.remove(id, ns);
+      try {
+        Path trash = layout.deletingDir(id, nonce.incrementAndGet());
+        Files.move(layout.namespaceDir(id), trash, StandardCopyOption.ATOMIC_MOVE);
+        MetaStore.fsyncDirectory(layout.root());
+        deleteRecursively(trash);
+      } catch (IOException e) {
+        // The namespace is gone for clients; leftover files are removed on the next start.
+        LOG.warn("Namespace {} deleted, but removing its files failed: {}", id, e.toString());
+      }
+      LOG.info("Deleted namespace {}", id);
+    }
+  }
+
+  public NamespaceInfo updateQuotas(String id, QuotaPatch patch) {
+    Namespace ns = require(id);
+    return info(ns, ns.updateMeta(m -> m.withQuotas(m.quotas().merge(patch), now())));
+  }
+
+  public NamespaceInfo updateStatus(String id, NamespaceStatus status) {
+    Namespace ns = require(id);
+    return info(ns, ns.updateMeta(m -> m.withStatus(status, now())));
+  }
+
+  public NamespaceStats stats(String id) {
+    Namespace ns = require(id);
+    IndexStats s = ns.withIndex(NamespaceIndex::stats);
+    NamespaceMeta m = ns.meta();
+    return new NamespaceStats(
+        id,
+        s.liveDocs(),
+        s.liveDocs(),
+        s.deletedDocs(),
+        m.dimension(),
+        s.storageBytes(),
+        NamespaceInfo.utilization(m.quotas(), s.liveDocs(), s.storageBytes()),
+        ns.usage(),
+        m.status());
+  }
+
+  public AggregateStats aggregateStats() {
+    ensureOpen();
+    long total = 0, active = 0, vectors = 0, requests = 0, bytes = 0;
+    for (Namespace ns : namespaces.values()) {
+      total++;
+      if (ns.meta().status() == NamespaceStatus.ACTIVE) {
+        active++;
+      }
+      NamespaceInfo info = info(ns);
+      vectors += info.vectorCount();
+      bytes += info.storageBytes();
+      requests += ns.usage().totalRequests();
+    }
+    return new AggregateStats(total, active, vectors, requests, bytes);
+  }
+
+  // --- data ------------------------------------------------------------------------------------
+
+  /** Adds or replaces a batch of vectors, all or nothing. Returns the number of distinct ids written. */
+  public long upsert(String namespaceId, List<VectorRecord> batch) {
+    Namespace ns = require(namespaceId);
+    NamespaceMeta meta = ns.meta();
+    int dimension = validator.validateBatch(batch, meta.metric());
+    checkDimension(meta, dimension, "Vector");
+    long distinct = batch.stream().map(VectorRecord::id).distinct().count();
+    ns.count(Namespace.Op.UPSERT);
+    ns.withIndex(index -> index.upsert(batch, newIds -> fixDimension(ns, dimension)));
+    return distinct;
+  }
+
+  public List<QueryHit> query(String namespaceId, SearchRequest request) {
+    Namespace ns = require(namespaceId);
+    NamespaceMeta meta = ns.meta();
+    validator.validateValues("query vector", request.vector(), meta.metric());
+    int k = request.k();
+    int maxCandidates = config.limits().maxNumCandidates();
+    if (k < 1 || k > maxCandidates) {
+      throw new InvalidRequestException("k must be between 1 and " + maxCandidates + ", got: " + k);
+    }
+    int candidates = numCandidates(request.numCandidates(), k, maxCandidates);
+    Query filter = request.filter() == null ? null : Filters.compile(request.filter());
+    ns.count(Namespace.Op.QUERY);
+    if (meta.dimension() == null) {
+      return List.of(); // nothing was ever written
+    }
+    checkDimension(meta, request.vector().length, "Query");
+    return ns.withIndex(index ->
+        index.search(request.vector(), k, candidates, filter, request.includeMetadata(), request.includeValues()));
+  }
+
+  public VectorRecord fetch(String namespaceId, String vectorId) {
+    Namespace ns = require(namespaceId);
+    validator.validateId(vectorId);
+    ns.count(Namespace.Op.FETCH);
+    VectorRecord r = ns.withIndex(index -> index.fetch(vectorId));
+    if (r == null) {
+      throw NotFoundException.vector(namespaceId, vectorId);
+    }
+    return r;
+  }
+
+  /** Deletes the given ids; unknown ids are ignored. Returns how many existed. */
+  public long deleteVectors(String namespaceId, List<String> ids) {
+    Namespace ns = require(namespaceId);
+    if (ids.isEmpty()) {
+      throw new InvalidRequestException("ids must contain at least one id");
+    }
+    ids.forEach(validator::validateId);
+    ns.count(Namespace.Op.DELETE);
+    return ns.withIndex(index -> index.delete(new LinkedHashSet<>(ids)));
+  }
+
+  /** Deletes one vector; not-found if it does not exist. */
+  public void deleteVector(String namespaceId, String vectorId) {
+    if (deleteVectors(namespaceId, List.of(vectorId)) == 0) {
+      throw NotFoundException.vector(namespaceId, vectorId);
+    }
+  }
+
+  /** Deletes every vector matching the filter. Returns how many. */
+  public long deleteByFilter(String namespaceId, com.fasterxml.jackson.databind.JsonNode filter) {
+    Namespace ns = require(namespaceId);
+    Query query = Filters.compile(filter);
+    ns.count(Namespace.Op.DELETE);
+    return ns.withIndex(index -> index.deleteMatching(query));
+  }
+
+  /** Commits every open namespace, saves counters, stops the background thread. Idempotent. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    maintenance.shutdown();
+    try {
+      maintenance.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    IOException first = null;
+    for (Namespace ns : namespaces.values()) {
+      try {
+        ns.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.error("Closing namespace {} failed", ns.id, e);
+        if (first == null) {
+          first = e instanceof IOException io ? io : new IOException(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  private Namespace require(String id) {
+    ensureOpen();
+    Namespace ns = id == null ? null : namespaces.get(id);
+    if (ns == null) {
+      throw NotFoundException.namespace(id);
+    }
+    return ns;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw UnavailableException.shuttingDown();
+    }
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+
+  private NamespaceInfo info(Namespace ns) {
+    return info(ns, ns.meta());
+  }
+
+  private NamespaceInfo info(Namespace ns, NamespaceMeta meta) {
+    long[] counts = ns.withIndex(index -> new long[] {index.vectorCount(), index.storageBytes()});
+    return NamespaceInfo.of(meta, counts[0], counts[1]);
+  }
+
+  private NamespaceMeta newMeta(CreateNamespace spec) {
+    String name = spec.name() == null ? spec.id() : spec.name();
+    if (name.isBlank() || name.length() > MAX_NAME_LENGTH) {
+      throw new InvalidRequestException(
+          "name must be 1 to " + MAX_NAME_LENGTH + " characters and not blank, got: " + name.length() + " characters");
+    }
+    if (spec.description() != null && spec.description().length() > MAX_DESCRIPTION_LENGTH) {
+      throw new InvalidRequestException(
+          "description must be at most " + MAX_DESCRIPTION_LENGTH + " characters, got: " + spec.description().length());
+    }
+    if (spec.metadata().size() > MAX_NAMESPACE_METADATA_ENTRIES) {
+      throw new InvalidRequestException(
+          "metadata must have at most " + MAX_NAMESPACE_METADATA_ENTRIES + " entries, got: " + spec.metadata().size());
+    }
+    Quotas quotas = spec.resolveQuotas();
+    Integer dimension = spec.dimension();
+    if (dimension != null) {
+      int max = NamespaceIndex.maxDimensions();
+      if (dimension < 1 || dimension > max) {
+        throw new InvalidRequestException("dimension must be between 1 and " + max + ", got: " + dimension);
+      }
+    }
+    Instant now = now();
+    return new NamespaceMeta(
+        spec.id(), name, spec.description(), spec.metadata(), quotas, NamespaceStatus.ACTIVE,
+        spec.metricOrDefault(), dimension, now, now, Usage.ZERO);
+  }
+
+  private static void checkDimension(NamespaceMeta meta, int dimension, String what) {
+    Integer expected = meta.dimension();
+    if (expected != null && expected != dimension) {
+      throw new InvalidRequestException(
+          InvalidRequestException.DIMENSION_MISMATCH,
+          what + " dimension mismatch: expected " + expected + ", got " + dimension,
+          Map.of("expected", expected, "got", dimension));
+    }
+    int max = NamespaceIndex.maxDimensions();
+    if (dimension > max) {
+      throw new InvalidRequestException(
+          InvalidRequestException.LIMIT_EXCEEDED,
+          what + " dimension exceeds maximum: " + dimension + " > " + max);
+    }
+  }
+
+  /** Runs under the index's write lock, so the first batch fixes the dimension race-free. */
+  private void fixDimension(Namespace ns, int dimension) {
+    NamespaceMeta meta = ns.meta();
+    checkDimension(meta, dimension, "Vector");
+    if (meta.dimension() == null) {
+      ns.updateMeta(m -> m.withDimension(dimension, now()));
+    }
+  }
+
+  private static int numCandidates(Integer requested, int k, int max) {
+    if (requested == null) {
+      return Math.max(k, Math.min(max, 100));
+    }
+    if (requested < k || requested > max) {
+      throw new InvalidRequestException(
+          "num_candidates must be between k (" + k + ") and " + max + ", got: " + requested);
+    }
+    return requested;
+  }
+
+  private void writeNewNamespace(NamespaceMeta meta) throws IOException {
+    // Built in a work directory and renamed into place, so a crash never leaves half a namespace.
+    Path staging = layout.creatingDir(meta.id(), nonce.incrementAndGet());
+    Files.createDirectories(staging);
+    try {
+      MetaStore.write(staging.resolve(DataLayout.META_FILE), meta);
+      Files.move(staging, layout.namespaceDir(meta.id()), StandardCopyOption.ATOMIC_MOVE);
+      MetaStore.fsyncDirectory(layout.root());
+    } catch (IOException e) {
+      deleteRecursively(staging);
+      throw e;
+    }
+  }
+
+  private void load() throws IOException {
+    List<Path> dirs = new ArrayList<>();
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(layout.root())) {
+      children.forEach(dirs::add);
+    }
+    dirs.sort(Comparator.naturalOrder());
+    for (Path dir : dirs) {
+      String name = dir.getFileName().toString();
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      if (DataLayout.isWorkDir(name)) {
+        LOG.info("Removing leftover {} from an interrupted create or delete", name);
+        deleteRecursively(dir);
+        continue;
+      }
+      if (!NamespaceIds.isValid(name) || !Files.exists(dir.resolve(DataLayout.META_FILE))) {
+        LOG.warn("Ignoring {}: not a namespace directory", dir);
+        continue;
+      }
+      try {
+        NamespaceMeta meta = MetaStore.read(dir.resolve(DataLayout.META_FILE));
+        if (!meta.id().equals(name)) {
+          LOG.error("Ignoring namespace directory {}: namespace.json names id {}", dir, meta.id());
+          continue;
+        }
+        namespaces.put(name, new Namespace(layout, config.indexSettings(), meta));
+      } catch (IOException e) {
+        LOG.error("Namespace {} cannot be loaded: {}", name, e.getMessage());
+      }
+    }
+    LOG.info("Loaded {} namespaces from {}", namespaces.size(), layout.root());
+  }
+
+  private void maintain() {
+    boolean commitDue = System.nanoTime() - lastCommitNanos >= config.commitInterval().toNanos();
+    for (Namespace ns : namespaces.values()) {
+      if (closed) {
+        return;
+      }
+      NamespaceIndex index = ns.indexIfOpen();
+      if (index == null) {
+        continue;
+      }
+      try {
+        index.refreshIfStale();
+        if (commitDue) {
+          index.commitIfDirty();
+          ns.saveUsageIfChanged();
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("Background refresh/commit of namespace {} failed: {}", ns.id, e.toString());
+      }
+    }
+    if (commitDue) {
+      lastCommitNanos = System.nanoTime();
+    }
+  }
+
+  private static String encodeCursor(String id) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(id.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String decodeCursor(String cursor) {
+    try {
+      String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      if (NamespaceIds.isValid(id)) {
+        return id;
+      }
+    } catch (IllegalArgumentException e) {
+      // fall through to the error below
+    }
+    throw new InvalidRequestException("cursor is not one this server returned: " + cursor);
+  }
+
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        try {
+          Files.delete(p);
+        } catch (NoSuchFileException e) {
+          // already gone
+        }
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+}

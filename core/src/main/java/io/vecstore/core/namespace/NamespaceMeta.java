@@ -1,0 +1,53 @@
+package io.vecstore.core.namespace;
+
+import io.vecstore.core.index.Metric;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything namespace.json holds about a namespace, immutable. Changes make a new instance.
+ *
+ * @param dimension the fixed vector dimension, or null until set at create or by the first upsert
+ */
+public record NamespaceMeta(
+    String id,
+    String name,
+    String description,
+    Map<String, String> metadata,
+    Quotas quotas,
+    NamespaceStatus status,
+    Metric metric,
+    Integer dimension,
+    Instant createdAt,
+    Instant updatedAt,
+    Usage usage) {
+
+  public NamespaceMeta {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(name, "name");
+    metadata = Map.copyOf(metadata);
+    Objects.requireNonNull(quotas, "quotas");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(metric, "metric");
+    Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(updatedAt, "updatedAt");
+    Objects.requireNonNull(usage, "usage");
+  }
+
+  NamespaceMeta withQuotas(Quotas q, Instant now) {
+    return new NamespaceMeta(id, name, description, metadata, q, status, metric, dimension, createdAt, now, usage);
+  }
+
+  NamespaceMeta withStatus(NamespaceStatus s, Instant now) {
+    return new NamespaceMeta(id, name, description, metadata, quotas, s, metric, dimension, createdAt, now, usage);
+  }
+
+  NamespaceMeta withDimension(int d, Instant now) {
+    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, d, createdAt, now, usage);
+  }
+
+  NamespaceMeta withUsage(Usage u) {
+    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, updatedAt, u);
+  }
+}

@@ -1,0 +1,13 @@
+package io.vecstore.core.namespace;
+
+/** Usage statistics of one namespace (DESIGN.md §4, stats object). */
+public record NamespaceStats(
+    String namespaceId,
+    long vectorCount,
+    long activeCount,
+    long deletedCount,
+    Integer dimension,
+    long storageBytes,
+    double quotaUtilization,
+    Usage usage,
+    NamespaceStatus status) {}

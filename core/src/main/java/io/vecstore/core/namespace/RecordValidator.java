@@ -1,0 +1,108 @@
+package io.vecstore.core.namespace;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vecstore.core.error.InvalidRequestException;
+import io.vecstore.core.index.Metric;
+import io.vecstore.core.index.VectorRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Checks vectors, ids and metadata against the server's {@link Limits}. Stateless, thread-safe. */
+final class RecordValidator {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Limits limits;
+
+  RecordValidator(Limits limits) {
+    this.limits = limits;
+  }
+
+  /** Validates a batch and returns its common dimension. */
+  int validateBatch(List<VectorRecord> batch, Metric metric) {
+    if (batch.isEmpty()) {
+      throw new InvalidRequestException("vectors must contain at least one vector");
+    }
+    int dimension = batch.getFirst().values().length;
+    for (VectorRecord r : batch) {
+      validateId(r.id());
+      String what = "vector '" + r.id() + "'";
+      validateValues(what, r.values(), metric);
+      if (r.values().length != dimension) {
+        throw new InvalidRequestException(
+            InvalidRequestException.DIMENSION_MISMATCH,
+            "Vector dimension mismatch: expected " + dimension + ", got " + r.values().length
+                + " (vectors of one batch must have the same dimension; " + what + ")");
+      }
+      if (r.metadata() != null) {
+        validateMetadata(what, r.metadata());
+      }
+    }
+    return dimension;
+  }
+
+  void validateId(String id) {
+    if (id == null || id.isEmpty()) {
+      throw new InvalidRequestException("vector id must not be empty");
+    }
+    int bytes = id.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > limits.maxIdBytes()) {
+      throw new InvalidRequestException(
+          "vector id must be at most " + limits.maxIdBytes() + " bytes of UTF-8, got: " + bytes + " bytes");
+    }
+  }
+
+  void validateValues(String what, float[] values, Metric metric) {
+    if (values.length == 0) {
+      throw new InvalidRequestException("values of " + what + " must not be empty");
+    }
+    boolean zero = true;
+    for (int i = 0; i < values.length; i++) {
+      float v = values[i];
+      if (!Float.isFinite(v)) {
+        throw new InvalidRequestException(
+            "values of " + what + " must be finite 32-bit floats, got: " + v + " at index " + i);
+      }
+      zero &= v == 0f;
+    }
+    if (zero && metric == Metric.COSINE) {
+      throw new InvalidRequestException(
+          what + " is all zeros; cosine distance is undefined for a zero vector");
+    }
+  }
+
+  private void validateMetadata(String what, JsonNode metadata) {
+    int depth = depth(metadata, 1);
+    if (depth > limits.maxMetadataDepth()) {
+      throw new InvalidRequestException(
+          "metadata of " + what + " nests " + depth + " levels deep, over the limit of " + limits.maxMetadataDepth());
+    }
+    int bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(metadata).length;
+    } catch (JsonProcessingException e) {
+      throw new InvalidRequestException("metadata of " + what + " cannot be serialized: " + e.getOriginalMessage());
+    }
+    if (bytes > limits.maxMetadataBytes()) {
+      throw new InvalidRequestException(
+          "metadata of " + what + " is " + bytes + " bytes, over the limit of " + limits.maxMetadataBytes());
+    }
+  }
+
+  private int depth(JsonNode node, int level) {
+    if (level > limits.maxMetadataDepth()) {
+      return level; // deep enough to reject; stop walking
+    }
+    int max = level;
+    if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        if (child.isContainerNode()) {
+          max = Math.max(max, depth(child, level + 1));
+        }
+      }
+    }
+    return max;
+  }
+}
