@@ -1,1 +1,187 @@
-package io.vecstore.http; public final class Main { public static void main(String[] a){} }
+package io.vecstore.http;
+
+import io.javalin.Javalin;
+import io.vecstore.core.namespace.ManagerConfig;
+import io.vecstore.core.namespace.NamespaceManager;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * Command-line entry point: {@code vecstore serve [--data DIR] [--host H] [--port N]}. The only
+ * place that reads flags, environment or system properties; everything else gets its config
+ * through constructors.
+ */
+public final class Main {
+
+  private static final String USAGE = """
+      Usage: vecstore serve [options]
+             vecstore --help
+
+      Runs the VecStore server: namespaces on Lucene behind a REST API.
+
+      Options of serve:
+        --data DIR            data directory (default ./data)
+        --host HOST           address to bind (default 127.0.0.1)
+        --port N              port to listen on, 0 for any free port (default 8080)
+        --max-body-bytes N    largest request body accepted (default 67108864)
+        -h, --help            show this help
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    configureLogging();
+    int status = run(args, System.out, System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Deque<String> rest = new ArrayDeque<>(List.of(args));
+    if (rest.isEmpty() || isHelp(rest.peek())) {
+      out.print(USAGE);
+      return rest.isEmpty() ? 2 : 0;
+    }
+    String command = rest.pop();
+    if (!command.equals("serve")) {
+      err.println("Unknown command: " + command);
+      err.print(USAGE);
+      return 2;
+    }
+    ServerConfig config;
+    try {
+      config = parseServe(rest);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.print(USAGE);
+      return 2;
+    }
+    if (config == null) {
+      out.print(USAGE);
+      return 0;
+    }
+    return serve(config);
+  }
+
+  private static boolean isHelp(String arg) {
+    return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
+  }
+
+  /** Parses serve's flags; null means help was asked for. */
+  static ServerConfig parseServe(Deque<String> args) {
+    Path data = Path.of("data");
+    String host = ServerConfig.DEFAULT_HOST;
+    int port = ServerConfig.DEFAULT_PORT;
+    long maxBody = ServerConfig.DEFAULT_MAX_BODY_BYTES;
+    while (!args.isEmpty()) {
+      String flag = args.pop();
+      if (isHelp(flag)) {
+        return null;
+      }
+      String value = switch (flag) {
+        case "--data", "--host", "--port", "--max-body-bytes" -> {
+          if (args.isEmpty()) {
+            throw new IllegalArgumentException(flag + " needs a value");
+          }
+          yield args.pop();
+        }
+        default -> throw new IllegalArgumentException("Unknown option: " + flag);
+      };
+      switch (flag) {
+        case "--data" -> data = Path.of(value);
+        case "--host" -> host = value;
+        case "--port" -> port = parseLong(flag, value, 0, 65535).intValue();
+        case "--max-body-bytes" -> maxBody = parseLong(flag, value, 1, Long.MAX_VALUE);
+        default -> throw new IllegalStateException(flag);
+      }
+    }
+    return new ServerConfig(host, port, data, maxBody);
+  }
+
+  private static Long parseLong(String flag, String value, long min, long max) {
+    try {
+      long v = Long.parseLong(value);
+      if (v >= min && v <= max) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(flag + " must be an integer between " + min + " and " + max + ", got: " + value);
+  }
+
+  private static int serve(ServerConfig config) {
+    Logger log = LoggerFactory.getLogger(Main.class);
+    NamespaceManager manager;
+    try {
+      manager = new NamespaceManager(ManagerConfig.defaults(config.dataDir()));
+    } catch (Exception e) {
+      log.error("Cannot open data directory {}: {}", config.dataDir().toAbsolutePath(), e.toString());
+      return 1;
+    }
+    Javalin app = App.create(config, manager);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutting down: finishing requests, committing namespaces");
+      try {
+        app.stop();
+      } finally {
+        try {
+          manager.close();
+        } catch (Exception e) {
+          log.error("Closing namespaces failed", e);
+        }
+        log.info("Stopped");
+        stopped.countDown();
+      }
+    }, "vecstore-shutdown"));
+    try {
+      app.start(config.host(), config.port());
+    } catch (RuntimeException e) {
+      log.error("Cannot listen on {}:{}: {}", config.host(), config.port(), e.getMessage());
+      try {
+        manager.close();
+      } catch (Exception ignored) {
+        // already failing
+      }
+      return 1;
+    }
+    log.info("VecStore listening on http://{}:{} (data: {})",
+        hostForUrl(config.host()), app.port(), manager.layout().root());
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private static String hostForUrl(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  private static void configureLogging() {
+    setDefault("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    setDefault("org.slf4j.simpleLogger.showDateTime", "true");
+    setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+    setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
+    setDefault("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+    setDefault("org.slf4j.simpleLogger.log.io.javalin", "warn");
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+  }
+
+  private static void setDefault(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}

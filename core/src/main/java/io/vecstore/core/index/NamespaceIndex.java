@@ -61,7 +61,10 @@ import org.apache.lucene.util.BytesRef;
  */
 public final class NamespaceIndex implements Closeable {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Exact decimals, so metadata comes back digit for digit as it was stored. */
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   private final String namespaceId;
   private final Metric metric;

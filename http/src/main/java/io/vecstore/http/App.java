@@ -1,0 +1,58 @@
+package io.vecstore.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.vecstore.core.namespace.NamespaceManager;
+import io.vecstore.http.dto.JsonCodec;
+import io.vecstore.http.errors.ErrorResponses;
+import io.vecstore.http.metrics.HttpMetrics;
+import io.vecstore.http.routes.Routes;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Builds the Javalin app of a VecStore server: REST routes, error mapping, health, metrics and the
+ * bundled admin UI. Used by {@link Main} and, with port 0, by the tests. The caller starts it with
+ * {@code start(config.host(), config.port())} and stops it before closing the manager.
+ */
+public final class App {
+
+  private App() {}
+
+  public static Javalin create(ServerConfig config, NamespaceManager manager) {
+    HttpMetrics metrics = new HttpMetrics();
+    AtomicBoolean ready = new AtomicBoolean(false);
+    return Javalin.create(c -> {
+      c.startup.showJavalinBanner = false;
+      c.startup.showOldJavalinVersionWarning = false;
+      c.jsonMapper(new JavalinJackson(JsonCodec.MAPPER, false));
+      c.http.maxRequestSize = config.maxBodyBytes();
+      c.http.prefer405over404 = true;
+      c.jetty.modifyServer(server -> server.setStopTimeout(30_000));
+      c.staticFiles.add(s -> {
+        s.hostedPath = "/ui";
+        s.directory = "/vecstore-ui";
+        s.location = Location.CLASSPATH;
+        s.headers = Map.of("Cache-Control", "no-cache");
+      });
+      c.requestLogger.http(metrics::record);
+      c.events.serverStarted(() -> ready.set(true));
+      c.events.serverStopping(() -> ready.set(false));
+      c.events.serverStopped(metrics::close);
+
+      ErrorResponses.install(c.routes);
+      c.routes.get("/", ctx -> ctx.redirect("/ui/"));
+      c.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+      c.routes.get("/ready", ctx -> {
+        if (ready.get()) {
+          ctx.json(Map.of("status", "ready"));
+        } else {
+          ErrorResponses.write(ctx, 503, "not_ready", "Server is starting or shutting down", Map.of());
+        }
+      });
+      c.routes.get("/metrics", ctx -> ctx.contentType(HttpMetrics.CONTENT_TYPE).result(metrics.scrape()));
+      Routes.register(c.routes, manager, config.maxBodyBytes());
+    });
+  }
+}

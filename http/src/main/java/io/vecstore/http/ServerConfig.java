@@ -1,0 +1,36 @@
+package io.vecstore.http;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How the HTTP server runs, built by {@link Main} from flags.
+ *
+ * @param maxBodyBytes largest request body; larger ones get 413
+ */
+public record ServerConfig(String host, int port, Path dataDir, long maxBodyBytes) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+  public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
+
+  public ServerConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(dataDir, "dataDir");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be between 0 and 65535, got: " + port);
+    }
+    if (maxBodyBytes < 1) {
+      throw new IllegalArgumentException("maxBodyBytes must be positive, got: " + maxBodyBytes);
+    }
+  }
+
+  /** Defaults for everything but the data directory; port 0 picks a free port (tests). */
+  public static ServerConfig defaults(Path dataDir) {
+    return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, DEFAULT_MAX_BODY_BYTES);
+  }
+
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(host, newPort, dataDir, maxBodyBytes);
+  }
+}

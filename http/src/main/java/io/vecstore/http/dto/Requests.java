@@ -1,0 +1,163 @@
+package io.vecstore.http.dto;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vecstore.core.error.InvalidRequestException;
+import io.vecstore.core.index.Metric;
+import io.vecstore.core.index.VectorRecord;
+import io.vecstore.core.namespace.CreateNamespace;
+import io.vecstore.core.namespace.NamespaceStatus;
+import io.vecstore.core.namespace.QuotaPatch;
+import io.vecstore.core.namespace.SearchRequest;
+import io.vecstore.core.namespace.Tier;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Turns request bodies into core requests (DESIGN.md §4 shapes). Stateless, thread-safe. */
+public final class Requests {
+
+  private static final Set<String> CREATE_FIELDS =
+      Set.of("id", "name", "description", "metadata", "quotas", "tier", "metric", "dimension");
+  private static final Set<String> QUOTA_FIELDS = Set.of(
+      "max_vectors", "max_storage_bytes", "max_requests_per_second", "max_concurrent_queries",
+      "max_dimension", "max_results_per_query", "max_batch_size");
+  private static final Set<String> UPSERT_FIELDS = Set.of("vectors");
+  private static final Set<String> VECTOR_FIELDS = Set.of("id", "values", "metadata");
+  private static final Set<String> QUERY_FIELDS =
+      Set.of("vector", "k", "filter", "include_metadata", "include_values", "num_candidates");
+  private static final Set<String> DELETE_FIELDS = Set.of("ids", "filter");
+  private static final Set<String> STATUS_FIELDS = Set.of("status");
+
+  /** Default k when a query gives none. */
+  public static final int DEFAULT_K = 10;
+
+  private Requests() {}
+
+  public static CreateNamespace createNamespace(JsonNode json) {
+    Body b = Body.of(json, "namespace", CREATE_FIELDS);
+    String tier = b.optionalString("tier");
+    String metric = b.optionalString("metric");
+    JsonNode quotas = b.optional("quotas");
+    return new CreateNamespace(
+        b.requiredString("id"),
+        b.optionalString("name"),
+        b.optionalString("description"),
+        stringMap("metadata", b.optional("metadata")),
+        tier == null ? null : Tier.parse(tier),
+        quotas == null ? null : quotaPatch(quotas),
+        metric == null ? null : Metric.parse(metric),
+        b.optionalInt("dimension"));
+  }
+
+  public static QuotaPatch quotaPatch(JsonNode json) {
+    Body b = Body.of(json, "quotas", QUOTA_FIELDS);
+    return new QuotaPatch(
+        b.present("max_vectors") ? QuotaPatch.Field.of(b.optionalLong("max_vectors")) : QuotaPatch.Field.absent(),
+        b.present("max_storage_bytes") ? QuotaPatch.Field.of(b.optionalLong("max_storage_bytes")) : QuotaPatch.Field.absent(),
+        b.present("max_requests_per_second") ? QuotaPatch.Field.of(b.optionalNumber("max_requests_per_second")) : QuotaPatch.Field.absent(),
+        intField(b, "max_concurrent_queries"),
+        intField(b, "max_dimension"),
+        intField(b, "max_results_per_query"),
+        intField(b, "max_batch_size"));
+  }
+
+  private static QuotaPatch.Field<Integer> intField(Body b, String field) {
+    return b.present(field) ? QuotaPatch.Field.of(b.optionalInt(field)) : QuotaPatch.Field.absent();
+  }
+
+  public static NamespaceStatus status(JsonNode json) {
+    return NamespaceStatus.parse(Body.of(json, "status request", STATUS_FIELDS).requiredString("status"));
+  }
+
+  public static List<VectorRecord> upsert(JsonNode json) {
+    Body b = Body.of(json, "upsert request", UPSERT_FIELDS);
+    JsonNode vectors = b.optional("vectors");
+    if (vectors == null || !vectors.isArray()) {
+      throw new InvalidRequestException("vectors must be an array of {id, values, metadata}, got: "
+          + JsonTypes.describe(vectors));
+    }
+    List<VectorRecord> out = new ArrayList<>(vectors.size());
+    for (int i = 0; i < vectors.size(); i++) {
+      Body v = Body.of(vectors.get(i), "vectors[" + i + "]", VECTOR_FIELDS);
+      JsonNode metadata = v.optional("metadata");
+      if (metadata != null && !metadata.isObject()) {
+        throw new InvalidRequestException(
+            "vectors[" + i + "].metadata must be a JSON object, got: " + JsonTypes.describe(metadata));
+      }
+      String id = v.optionalString("id");
+      if (id == null) {
+        throw new InvalidRequestException("vectors[" + i + "].id is required");
+      }
+      out.add(new VectorRecord(id, Body.floats("vectors[" + i + "].values", v.optional("values")),
+          (ObjectNode) metadata));
+    }
+    return out;
+  }
+
+  public static SearchRequest query(JsonNode json) {
+    Body b = Body.of(json, "query request", QUERY_FIELDS);
+    Integer k = b.optionalInt("k");
+    return new SearchRequest(
+        Body.floats("vector", b.optional("vector")),
+        k == null ? DEFAULT_K : k,
+        b.optionalInt("num_candidates"),
+        filter(b.optional("filter")),
+        b.optionalBoolean("include_metadata", true),
+        b.optionalBoolean("include_values", false));
+  }
+
+  /** A delete request: exactly one of ids and filter. */
+  public record DeleteRequest(List<String> ids, JsonNode filter) {}
+
+  public static DeleteRequest delete(JsonNode json) {
+    Body b = Body.of(json, "delete request", DELETE_FIELDS);
+    JsonNode ids = b.optional("ids");
+    JsonNode filter = filter(b.optional("filter"));
+    if ((ids == null) == (filter == null)) {
+      throw new InvalidRequestException("delete request needs exactly one of 'ids' and 'filter'");
+    }
+    if (ids == null) {
+      return new DeleteRequest(null, filter);
+    }
+    if (!ids.isArray()) {
+      throw new InvalidRequestException("ids must be an array of strings, got: " + JsonTypes.describe(ids));
+    }
+    List<String> list = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      if (!ids.get(i).isTextual()) {
+        throw new InvalidRequestException("ids[" + i + "] must be a string, got: " + JsonTypes.describe(ids.get(i)));
+      }
+      list.add(ids.get(i).textValue());
+    }
+    return new DeleteRequest(list, null);
+  }
+
+  private static JsonNode filter(JsonNode filter) {
+    if (filter != null && !filter.isTextual() && !filter.isObject()) {
+      throw new InvalidRequestException(InvalidRequestException.INVALID_FILTER,
+          "filter must be a string (e.g. \"category = 'tech'\") or a JSON object, got: " + JsonTypes.describe(filter));
+    }
+    return filter;
+  }
+
+  private static Map<String, String> stringMap(String field, JsonNode node) {
+    if (node == null) {
+      return Map.of();
+    }
+    if (!node.isObject()) {
+      throw new InvalidRequestException(field + " must be an object of strings, got: " + JsonTypes.describe(node));
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      if (!e.getValue().isTextual()) {
+        throw new InvalidRequestException(
+            field + "." + e.getKey() + " must be a string, got: " + JsonTypes.describe(e.getValue()));
+      }
+      out.put(e.getKey(), e.getValue().textValue());
+    }
+    return out;
+  }
+}

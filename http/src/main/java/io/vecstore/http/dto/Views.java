@@ -1,0 +1,136 @@
+package io.vecstore.http.dto;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vecstore.core.index.QueryHit;
+import io.vecstore.core.index.VectorRecord;
+import io.vecstore.core.namespace.AggregateStats;
+import io.vecstore.core.namespace.NamespaceInfo;
+import io.vecstore.core.namespace.NamespaceMeta;
+import io.vecstore.core.namespace.NamespacePage;
+import io.vecstore.core.namespace.NamespaceStats;
+import io.vecstore.core.namespace.Quotas;
+import java.util.List;
+import java.util.Map;
+
+/** JSON shapes of responses (DESIGN.md §4), built explicitly so field names never drift. */
+public final class Views {
+
+  private Views() {}
+
+  private static ObjectNode object() {
+    return JsonCodec.MAPPER.createObjectNode();
+  }
+
+  public static ObjectNode namespace(NamespaceInfo info) {
+    NamespaceMeta m = info.meta();
+    ObjectNode n = object();
+    n.put("id", m.id());
+    n.put("name", m.name());
+    n.put("description", m.description());
+    ObjectNode md = n.putObject("metadata");
+    m.metadata().forEach(md::put);
+    n.set("quotas", quotas(m.quotas()));
+    n.put("status", m.status().wireName());
+    n.put("metric", m.metric().wireName());
+    n.put("dimension", m.dimension());
+    n.put("vector_count", info.vectorCount());
+    n.put("storage_bytes", info.storageBytes());
+    n.put("created_at", m.createdAt().toString());
+    n.put("updated_at", m.updatedAt().toString());
+    n.put("quota_utilization", info.quotaUtilization());
+    n.put("is_near_quota", info.nearQuota());
+    return n;
+  }
+
+  public static ObjectNode quotas(Quotas q) {
+    ObjectNode n = object();
+    n.put("max_vectors", q.maxVectors());
+    n.put("max_storage_bytes", q.maxStorageBytes());
+    n.put("max_requests_per_second", q.maxRequestsPerSecond());
+    n.put("max_concurrent_queries", q.maxConcurrentQueries());
+    n.put("max_dimension", q.maxDimension());
+    n.put("max_results_per_query", q.maxResultsPerQuery());
+    n.put("max_batch_size", q.maxBatchSize());
+    return n;
+  }
+
+  public static ObjectNode page(NamespacePage page) {
+    ObjectNode n = object();
+    ArrayNode list = n.putArray("namespaces");
+    page.namespaces().forEach(i -> list.add(namespace(i)));
+    n.put("next_cursor", page.nextCursor());
+    return n;
+  }
+
+  public static ObjectNode stats(NamespaceStats s) {
+    ObjectNode n = object();
+    n.put("namespace_id", s.namespaceId());
+    n.put("vector_count", s.vectorCount());
+    n.put("active_count", s.activeCount());
+    n.put("deleted_count", s.deletedCount());
+    n.put("dimension", s.dimension());
+    n.put("storage_bytes", s.storageBytes());
+    n.put("quota_utilization", s.quotaUtilization());
+    n.put("total_requests", s.usage().totalRequests());
+    n.put("total_queries", s.usage().totalQueries());
+    n.put("total_upserts", s.usage().totalUpserts());
+    n.put("total_deletes", s.usage().totalDeletes());
+    n.put("status", s.status().wireName());
+    return n;
+  }
+
+  public static ObjectNode aggregate(AggregateStats s) {
+    ObjectNode n = object();
+    n.put("total_namespaces", s.totalNamespaces());
+    n.put("active_namespaces", s.activeNamespaces());
+    n.put("total_vectors", s.totalVectors());
+    n.put("total_requests", s.totalRequests());
+    n.put("total_storage_bytes", s.totalStorageBytes());
+    return n;
+  }
+
+  public static ObjectNode results(List<QueryHit> hits) {
+    ObjectNode n = object();
+    ArrayNode results = n.putArray("results");
+    for (QueryHit h : hits) {
+      ObjectNode r = results.addObject();
+      r.put("id", h.id());
+      r.put("distance", h.distance());
+      r.put("score", h.score());
+      if (h.metadata() != null) {
+        r.set("metadata", h.metadata());
+      }
+      if (h.values() != null) {
+        r.set("values", floats(h.values()));
+      }
+    }
+    return n;
+  }
+
+  public static ObjectNode vector(VectorRecord r) {
+    ObjectNode n = object();
+    n.put("id", r.id());
+    n.set("values", floats(r.values()));
+    n.set("metadata", r.metadata());
+    return n;
+  }
+
+  public static ObjectNode count(String field, long value) {
+    return object().put(field, value);
+  }
+
+  public static ObjectNode fields(Map<String, String> values) {
+    ObjectNode n = object();
+    values.forEach(n::put);
+    return n;
+  }
+
+  private static ArrayNode floats(float[] values) {
+    ArrayNode a = JsonCodec.MAPPER.createArrayNode();
+    for (float v : values) {
+      a.add(v);
+    }
+    return a;
+  }
+}

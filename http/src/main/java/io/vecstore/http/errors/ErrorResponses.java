@@ -1,0 +1,74 @@
+package io.vecstore.http.errors;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.vecstore.core.error.AlreadyExistsException;
+import io.vecstore.core.error.InvalidRequestException;
+import io.vecstore.core.error.NotFoundException;
+import io.vecstore.core.error.QuotaExceededException;
+import io.vecstore.core.error.RejectedByStatusException;
+import io.vecstore.core.error.TooManyRequestsException;
+import io.vecstore.core.error.UnavailableException;
+import io.vecstore.core.error.VecStoreException;
+import io.vecstore.http.dto.JsonCodec;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns errors into HTTP responses: the status of every core error, and the
+ * JSON body {@code {"error": message, "code": code, …details}} of every error response.
+ */
+public final class ErrorResponses {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+  private ErrorResponses() {}
+
+  /** HTTP status of a core error. Exhaustive: a new error kind does not compile until mapped here. */
+  public static int statusOf(VecStoreException e) {
+    return switch (e) {
+      case InvalidRequestException x -> 400;
+      case RejectedByStatusException x -> 403;
+      case QuotaExceededException x -> 403;
+      case NotFoundException x -> 404;
+      case AlreadyExistsException x -> 409;
+      case TooManyRequestsException x -> 429;
+      case UnavailableException x -> 503;
+    };
+  }
+
+  /** Registers the exception and error handlers on the app's routes. */
+  public static void install(RoutesConfig routes) {
+    routes.exception(VecStoreException.class, (e, ctx) -> {
+      if (e instanceof TooManyRequestsException t) {
+        ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
+      }
+      if (e instanceof UnavailableException && e.getCause() != null) {
+        LOG.error("{} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
+      }
+      write(ctx, statusOf(e), e.code(), e.getMessage(), e.details());
+    });
+    routes.exception(HttpError.class, (e, ctx) -> write(ctx, e.status(), e.code(), e.getMessage(), Map.of()));
+    routes.exception(Exception.class, (e, ctx) -> {
+      LOG.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
+      write(ctx, 500, "internal_error", "Internal server error: " + e.getClass().getSimpleName(), Map.of());
+    });
+    routes.error(404, ctx -> {
+      if (ctx.endpoints().list().isEmpty()) {
+        write(ctx, 404, "route_not_found", "No route for " + ctx.method() + " " + ctx.path(), Map.of());
+      }
+    });
+    routes.error(405, ctx -> write(ctx, 405, "method_not_allowed",
+        "Method " + ctx.method() + " is not allowed on " + ctx.path(), Map.of()));
+  }
+
+  public static void write(Context ctx, int status, String code, String message, Map<String, Object> details) {
+    ObjectNode body = JsonCodec.MAPPER.createObjectNode();
+    body.put("error", message);
+    body.put("code", code);
+    details.forEach((k, v) -> body.set(k, JsonCodec.MAPPER.valueToTree(v)));
+    ctx.status(status).contentType("application/json").result(JsonCodec.toBytes(body));
+  }
+}

@@ -1,0 +1,79 @@
+package io.vecstore.http.routes;
+
+import io.javalin.http.Context;
+import io.vecstore.core.error.InvalidRequestException;
+import io.vecstore.core.namespace.NamespaceManager;
+import io.vecstore.core.namespace.NamespaceStatus;
+import io.vecstore.http.dto.Requests;
+import io.vecstore.http.dto.Views;
+
+/** Handlers of the {@code /admin} routes (the guide's admin API). Stateless beyond its collaborators. */
+final class AdminRoutes {
+
+  static final int DEFAULT_PAGE_SIZE = 100;
+
+  private final NamespaceManager manager;
+  private final JsonBodies bodies;
+
+  AdminRoutes(NamespaceManager manager, JsonBodies bodies) {
+    this.manager = manager;
+    this.bodies = bodies;
+  }
+
+  void create(Context ctx) {
+    var created = manager.create(Requests.createNamespace(bodies.read(ctx)));
+    ctx.status(201).json(Views.namespace(created));
+  }
+
+  void list(Context ctx) {
+    String status = ctx.queryParam("status");
+    var page = manager.list(
+        intParam(ctx, "limit", DEFAULT_PAGE_SIZE),
+        emptyToNull(ctx.queryParam("cursor")),
+        emptyToNull(ctx.queryParam("prefix")),
+        status == null || status.isEmpty() ? null : NamespaceStatus.parse(status));
+    ctx.json(Views.page(page));
+  }
+
+  void get(Context ctx) {
+    ctx.json(Views.namespace(manager.get(ctx.pathParam("id"))));
+  }
+
+  void delete(Context ctx) {
+    String id = ctx.pathParam("id");
+    manager.delete(id);
+    ctx.json(Views.fields(java.util.Map.of("deleted", id)));
+  }
+
+  void updateQuotas(Context ctx) {
+    ctx.json(Views.namespace(manager.updateQuotas(ctx.pathParam("id"), Requests.quotaPatch(bodies.read(ctx)))));
+  }
+
+  void updateStatus(Context ctx) {
+    ctx.json(Views.namespace(manager.updateStatus(ctx.pathParam("id"), Requests.status(bodies.read(ctx)))));
+  }
+
+  void stats(Context ctx) {
+    ctx.json(Views.stats(manager.stats(ctx.pathParam("id"))));
+  }
+
+  void aggregateStats(Context ctx) {
+    ctx.json(Views.aggregate(manager.aggregateStats()));
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  private static int intParam(Context ctx, String name, int fallback) {
+    String v = ctx.queryParam(name);
+    if (v == null || v.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new InvalidRequestException(name + " must be an integer, got: " + v);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package io.vecstore.http.routes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import io.vecstore.http.dto.JsonCodec;
+import io.vecstore.http.errors.HttpError;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+
+/** Reads a request body as JSON: checks the content type and enforces the size limit while reading. */
+final class JsonBodies {
+
+  private final long maxBytes;
+
+  JsonBodies(long maxBytes) {
+    this.maxBytes = maxBytes;
+  }
+
+  JsonNode read(Context ctx) {
+    String type = ctx.contentType();
+    if (type != null && !isJson(type)) {
+      throw HttpError.unsupportedMediaType(type);
+    }
+    long declared = ctx.contentLength();
+    if (declared > maxBytes) {
+      throw HttpError.payloadTooLarge(maxBytes);
+    }
+    return JsonCodec.parse(readCapped(ctx));
+  }
+
+  private static boolean isJson(String contentType) {
+    String base = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    return base.equals("application/json") || base.endsWith("+json");
+  }
+
+  /** Reads at most maxBytes; a chunked body that runs past the limit is a 413 too. */
+  private byte[] readCapped(Context ctx) {
+    try (InputStream in = ctx.bodyInputStream()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buf = new byte[64 * 1024];
+      long total = 0;
+      for (int n; (n = in.read(buf)) != -1; ) {
+        total += n;
+        if (total > maxBytes) {
+          throw HttpError.payloadTooLarge(maxBytes);
+        }
+        out.write(buf, 0, n);
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
