@@ -1,0 +1,153 @@
+package io.vecstore.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vecstore.http.TestServer.Response;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The guide's admin curl examples, over real HTTP. */
+class AdminApiTest {
+
+  @TempDir Path dataDir;
+  TestServer server;
+
+  @BeforeEach
+  void start() throws IOException {
+    server = TestServer.start(dataDir);
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    server.close();
+  }
+
+  @Test
+  void guideCreateListGetDeleteExamples() {
+    Response created = server.post("/admin/namespaces", """
+        {
+          "id": "customer-123",
+          "name": "Customer 123",
+          "quotas": {
+            "max_vectors": 50000,
+            "max_storage_bytes": 524288000,
+            "max_requests_per_second": 50.0
+          }
+        }""");
+    assertEquals(201, created.status(), created.body());
+    JsonNode ns = created.json();
+    assertEquals("customer-123", ns.get("id").asText());
+    assertEquals("Customer 123", ns.get("name").asText());
+    assertEquals(50000, ns.at("/quotas/max_vectors").asLong());
+    assertEquals(524288000L, ns.at("/quotas/max_storage_bytes").asLong());
+    assertEquals(50.0, ns.at("/quotas/max_requests_per_second").asDouble());
+    assertTrue(ns.at("/quotas/max_batch_size").isNull(), "fields not given are unlimited");
+    assertEquals("active", ns.get("status").asText());
+    assertEquals("cosine", ns.get("metric").asText());
+    assertTrue(ns.get("created_at").asText().endsWith("Z"));
+    assertEquals(0.0, ns.get("quota_utilization").asDouble());
+    assertFalse(ns.get("is_near_quota").asBoolean());
+
+    Response list = server.get("/admin/namespaces");
+    assertEquals(200, list.status());
+    assertEquals(1, list.json().get("namespaces").size());
+    assertTrue(list.json().get("next_cursor").isNull());
+
+    Response got = server.get("/admin/namespaces/customer-123");
+    assertEquals(200, got.status());
+    assertEquals("Customer 123", got.json().get("name").asText());
+
+    Response stats = server.get("/admin/namespaces/customer-123/stats");
+    assertEquals(200, stats.status());
+    for (String field : List.of("namespace_id", "vector_count", "active_count", "deleted_count", "dimension",
+        "storage_bytes", "quota_utilization", "total_requests", "total_queries", "total_upserts",
+        "total_deletes", "status")) {
+      assertTrue(stats.json().has(field), field);
+    }
+    Response aggregate = server.get("/admin/stats");
+    assertEquals(1, aggregate.json().get("total_namespaces").asLong());
+    assertEquals(1, aggregate.json().get("active_namespaces").asLong());
+
+    Response deleted = server.delete("/admin/namespaces/customer-123");
+    assertEquals(200, deleted.status());
+    assertEquals("customer-123", deleted.json().get("deleted").asText());
+    Response gone = server.get("/admin/namespaces/customer-123");
+    assertEquals(404, gone.status());
+    assertEquals("namespace_not_found", gone.code());
+    assertEquals("Namespace not found: customer-123", gone.error());
+  }
+
+  @Test
+  void guideQuotaAndStatusUpdates() {
+    server.post("/admin/namespaces", "{\"id\":\"customer-123\",\"name\":\"Customer 123\",\"tier\":\"free\"}");
+    Response quotas = server.put("/admin/namespaces/customer-123/quotas",
+        "{\"max_vectors\": 100000, \"max_storage_bytes\": 1073741824}");
+    assertEquals(200, quotas.status(), quotas.body());
+    assertEquals(100000, quotas.json().at("/quotas/max_vectors").asLong());
+    assertEquals(1073741824L, quotas.json().at("/quotas/max_storage_bytes").asLong());
+    assertEquals(100, quotas.json().at("/quotas/max_batch_size").asLong(), "absent fields are kept");
+    Response cleared = server.put("/admin/namespaces/customer-123/quotas", "{\"max_batch_size\": null}");
+    assertTrue(cleared.json().at("/quotas/max_batch_size").isNull());
+
+    Response status = server.put("/admin/namespaces/customer-123/status", "{\"status\": \"suspended\"}");
+    assertEquals(200, status.status());
+    assertEquals("suspended", status.json().get("status").asText());
+    assertEquals("read_only",
+        server.put("/admin/namespaces/customer-123/status", "{\"status\": \"READONLY\"}").json().get("status").asText());
+    Response bad = server.put("/admin/namespaces/customer-123/status", "{\"status\": \"gone\"}");
+    assertEquals(400, bad.status());
+    assertEquals("status must be one of [active, read_only, suspended, pending_deletion], got: gone", bad.error());
+  }
+
+  @Test
+  void listPagesWithCursorPrefixAndStatus() {
+    List<String> ids = List.of("t-05", "t-01", "x-1", "t-03", "t-02", "t-04");
+    for (String id : ids) {
+      assertEquals(201, server.post("/admin/namespaces", "{\"id\":\"" + id + "\",\"name\":\"n\"}").status());
+    }
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      Response page = server.get("/admin/namespaces?limit=2&prefix=t-" + (cursor == null ? "" : "&cursor=" + cursor));
+      assertEquals(200, page.status(), page.body());
+      page.json().get("namespaces").forEach(n -> seen.add(n.get("id").asText()));
+      cursor = page.json().get("next_cursor").isNull() ? null : page.json().get("next_cursor").asText();
+    } while (cursor != null);
+    assertEquals(List.of("t-01", "t-02", "t-03", "t-04", "t-05"), seen);
+
+    server.put("/admin/namespaces/t-03/status", "{\"status\":\"suspended\"}");
+    Response suspended = server.get("/admin/namespaces?status=suspended");
+    assertEquals(1, suspended.json().get("namespaces").size());
+    assertEquals("t-03", suspended.json().at("/namespaces/0/id").asText());
+    assertEquals(400, server.get("/admin/namespaces?limit=abc").status());
+    assertEquals(400, server.get("/admin/namespaces?limit=5000").status());
+    assertEquals(400, server.get("/admin/namespaces?status=sleeping").status());
+  }
+
+  @Test
+  void createWithTierAndOverrides() {
+    Response r = server.post("/admin/namespaces",
+        "{\"id\":\"t\",\"name\":\"T\",\"tier\":\"free\",\"quotas\":{\"max_vectors\":20000},\"metric\":\"dot_product\",\"dimension\":3,"
+            + "\"description\":\"d\",\"metadata\":{\"customer_tier\":\"enterprise\"}}");
+    assertEquals(201, r.status(), r.body());
+    JsonNode ns = r.json();
+    assertEquals(20000, ns.at("/quotas/max_vectors").asLong());
+    assertEquals(100, ns.at("/quotas/max_batch_size").asLong());
+    assertEquals(10.0, ns.at("/quotas/max_requests_per_second").asDouble());
+    assertEquals("dot_product", ns.get("metric").asText());
+    assertEquals(3, ns.get("dimension").asInt());
+    assertEquals("enterprise", ns.at("/metadata/customer_tier").asText());
+    Response defaults = server.post("/admin/namespaces", "{\"id\":\"d\",\"name\":\"D\"}");
+    assertEquals(10, defaults.json().at("/quotas/max_concurrent_queries").asInt());
+    assertEquals(1_000_000, defaults.json().at("/quotas/max_vectors").asLong());
+  }
+}
