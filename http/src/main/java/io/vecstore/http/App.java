@@ -21,7 +21,7 @@ public final class App {
   private App() {}
 
   public static Javalin create(ServerConfig config, NamespaceManager manager) {
-    HttpMetrics metrics = new HttpMetrics();
+    HttpMetrics metrics = new HttpMetrics(manager::usage);
     AtomicBoolean ready = new AtomicBoolean(false);
     return Javalin.create(c -> {
       c.startup.showJavalinBanner = false;

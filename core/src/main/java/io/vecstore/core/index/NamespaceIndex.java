@@ -77,6 +77,7 @@ public final class NamespaceIndex implements Closeable {
   private final Map<String, Boolean> overlay = new HashMap<>(); // guarded by writeLock
 
   private volatile long liveCount; // written under writeLock
+  private volatile long unflushedEstimate; // written under writeLock; bytes written since the last refresh
   private volatile long writeSeq; // written under writeLock
   private volatile long refreshedSeq; // written under writeLock
   private volatile long committedSeq; // written under writeLock
@@ -137,9 +138,11 @@ public final class NamespaceIndex implements Closeable {
    * number of ids in the batch that do not exist yet and may throw to reject the whole batch;
    * nothing is written then. Ids repeated in a batch count once; the last occurrence wins.
    *
+   * @param estimatedBytes the caller's estimate of the batch's size on disk, counted in
+   *     {@link #unflushedBytes()} until the next refresh writes the batch to disk
    * @return the number of new ids
    */
-  public long upsert(List<VectorRecord> batch, LongConsumer beforeWrite) {
+  public long upsert(List<VectorRecord> batch, long estimatedBytes, LongConsumer beforeWrite) {
     Map<String, VectorRecord> byId = new LinkedHashMap<>();
     for (VectorRecord r : batch) {
       byId.remove(r.id()); // keep the last occurrence, in its position
@@ -160,6 +163,7 @@ public final class NamespaceIndex implements Closeable {
         overlay.put(r.id(), Boolean.TRUE);
       }
       liveCount += newIds;
+      unflushedEstimate += estimatedBytes;
       writeSeq++;
       return newIds;
     } catch (IOException e) {
@@ -313,6 +317,15 @@ public final class NamespaceIndex implements Closeable {
     return total;
   }
 
+  /**
+   * Estimated bytes of writes not yet flushed to disk (the sum of the estimates given to
+   * {@link #upsert} since the last refresh). IndexWriter's own RAM figure counts allocated buffer
+   * blocks and overstates small writes by orders of magnitude, so it is not used.
+   */
+  public long unflushedBytes() {
+    return unflushedEstimate;
+  }
+
   /** Makes every acknowledged write visible to new searchers, if any is not yet. */
   public void refreshIfStale() {
     if (refreshedSeq == writeSeq || closed) {
@@ -402,6 +415,7 @@ public final class NamespaceIndex implements Closeable {
     }
     searchers.maybeRefreshBlocking();
     overlay.clear();
+    unflushedEstimate = 0;
     refreshedSeq = target;
   }
 

@@ -1,5 +1,9 @@
 package io.vecstore.core.namespace;
 
+import io.vecstore.core.quota.Quotas;
+import io.vecstore.core.quota.QuotaPatch;
+import io.vecstore.core.quota.Tier;
+
 import io.vecstore.core.index.Metric;
 import java.util.Map;
 import java.util.Objects;

@@ -1,5 +1,7 @@
 package io.vecstore.core.namespace;
 
+import io.vecstore.core.quota.Quotas;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

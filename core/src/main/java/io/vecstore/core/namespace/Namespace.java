@@ -4,6 +4,9 @@ import io.vecstore.core.error.NotFoundException;
 import io.vecstore.core.error.UnavailableException;
 import io.vecstore.core.index.IndexSettings;
 import io.vecstore.core.index.NamespaceIndex;
+import io.vecstore.core.quota.Operation;
+import io.vecstore.core.quota.QuotaGuard;
+import io.vecstore.core.quota.Rejection;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -36,6 +39,8 @@ final class Namespace {
   private volatile NamespaceIndex index; // written under openLock
   private boolean gone; // written under the lifecycle write lock
 
+  private final QuotaGuard guard = new QuotaGuard(System::nanoTime);
+
   private final AtomicLong requests;
   private final AtomicLong queries;
   private final AtomicLong upserts;
@@ -61,11 +66,21 @@ final class Namespace {
     return new Usage(requests.get(), queries.get(), upserts.get(), deletes.get());
   }
 
-  /** Operation kinds for the usage counters. */
-  enum Op { QUERY, FETCH, UPSERT, DELETE }
+  QuotaGuard guard() {
+    return guard;
+  }
+
+  /** Rejects the operation if the current status does not admit it (counted as a rejection). */
+  void checkStatus(Operation op) {
+    NamespaceStatus status = meta.status();
+    if (!status.allows(op)) {
+      guard.countRejection(Rejection.STATUS);
+      throw status.rejection(id, op);
+    }
+  }
 
   /** Counts one admitted data request. */
-  void count(Op op) {
+  void count(Operation op) {
     requests.incrementAndGet();
     switch (op) {
       case QUERY -> queries.incrementAndGet();

@@ -1,5 +1,7 @@
 package io.vecstore.core.namespace;
 
+import io.vecstore.core.quota.Quotas;
+
 /**
  * A namespace as the admin API shows it: its stored metadata plus live usage figures.
  *

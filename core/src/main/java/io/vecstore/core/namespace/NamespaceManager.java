@@ -1,5 +1,12 @@
 package io.vecstore.core.namespace;
 
+import io.vecstore.core.quota.Quotas;
+import io.vecstore.core.quota.Operation;
+import io.vecstore.core.quota.QuotaGuard;
+import io.vecstore.core.quota.QuotaPatch;
+import io.vecstore.core.quota.StorageEstimate;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vecstore.core.error.AlreadyExistsException;
 import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.error.NotFoundException;
@@ -214,42 +221,69 @@ public final class NamespaceManager implements Closeable {
 
   // --- data ------------------------------------------------------------------------------------
 
-  /** Adds or replaces a batch of vectors, all or nothing. Returns the number of distinct ids written. */
+  /**
+   * Adds or replaces a batch of vectors, all or nothing. Returns the number of distinct ids
+   * written. Admission: status, batch size, dimension, rate; then, under the namespace's write
+   * lock, the vector and storage reservations, so concurrent writers never overshoot a quota.
+   */
   public long upsert(String namespaceId, List<VectorRecord> batch) {
     Namespace ns = require(namespaceId);
+    ns.checkStatus(Operation.UPSERT);
     NamespaceMeta meta = ns.meta();
+    QuotaGuard guard = ns.guard();
+    guard.checkBatchSize(meta.quotas(), batch.size());
     int dimension = validator.validateBatch(batch, meta.metric());
+    guard.checkDimension(meta.quotas(), dimension);
     checkDimension(meta, dimension, "Vector");
     long distinct = batch.stream().map(VectorRecord::id).distinct().count();
-    ns.count(Namespace.Op.UPSERT);
-    ns.withIndex(index -> index.upsert(batch, newIds -> fixDimension(ns, dimension)));
+    long estimate = StorageEstimate.of(batch);
+    guard.admitRequest(meta.quotas());
+    ns.withIndex(index -> index.upsert(batch, estimate, newIds -> {
+      Quotas current = ns.meta().quotas(); // the latest, if they changed meanwhile
+      guard.reserveVectors(current, index.vectorCount(), newIds);
+      if (current.maxStorageBytes() != null) {
+        guard.reserveStorage(current, index.storageBytes() + index.unflushedBytes(), estimate);
+      }
+      fixDimension(ns, dimension);
+    }));
+    ns.count(Operation.UPSERT);
     return distinct;
   }
 
   public List<QueryHit> query(String namespaceId, SearchRequest request) {
     Namespace ns = require(namespaceId);
+    ns.checkStatus(Operation.QUERY);
     NamespaceMeta meta = ns.meta();
-    validator.validateValues("query vector", request.vector(), meta.metric());
+    QuotaGuard guard = ns.guard();
     int k = request.k();
     int maxCandidates = config.limits().maxNumCandidates();
     if (k < 1 || k > maxCandidates) {
       throw new InvalidRequestException("k must be between 1 and " + maxCandidates + ", got: " + k);
     }
+    guard.checkResults(meta.quotas(), k);
+    validator.validateValues("query vector", request.vector(), meta.metric());
     int candidates = numCandidates(request.numCandidates(), k, maxCandidates);
     Query filter = request.filter() == null ? null : Filters.compile(request.filter());
-    ns.count(Namespace.Op.QUERY);
-    if (meta.dimension() == null) {
-      return List.of(); // nothing was ever written
+    if (meta.dimension() != null) {
+      checkDimension(meta, request.vector().length, "Query");
     }
-    checkDimension(meta, request.vector().length, "Query");
-    return ns.withIndex(index ->
-        index.search(request.vector(), k, candidates, filter, request.includeMetadata(), request.includeValues()));
+    try (QuotaGuard.QuerySlot slot = guard.acquireQuerySlot(meta.quotas())) {
+      guard.admitRequest(meta.quotas());
+      ns.count(Operation.QUERY);
+      if (meta.dimension() == null) {
+        return List.of(); // nothing was ever written
+      }
+      return ns.withIndex(index ->
+          index.search(request.vector(), k, candidates, filter, request.includeMetadata(), request.includeValues()));
+    }
   }
 
   public VectorRecord fetch(String namespaceId, String vectorId) {
     Namespace ns = require(namespaceId);
+    ns.checkStatus(Operation.FETCH);
     validator.validateId(vectorId);
-    ns.count(Namespace.Op.FETCH);
+    ns.guard().admitRequest(ns.meta().quotas());
+    ns.count(Operation.FETCH);
     VectorRecord r = ns.withIndex(index -> index.fetch(vectorId));
     if (r == null) {
       throw NotFoundException.vector(namespaceId, vectorId);
@@ -260,11 +294,13 @@ public final class NamespaceManager implements Closeable {
   /** Deletes the given ids; unknown ids are ignored. Returns how many existed. */
   public long deleteVectors(String namespaceId, List<String> ids) {
     Namespace ns = require(namespaceId);
+    ns.checkStatus(Operation.DELETE);
     if (ids.isEmpty()) {
       throw new InvalidRequestException("ids must contain at least one id");
     }
     ids.forEach(validator::validateId);
-    ns.count(Namespace.Op.DELETE);
+    ns.guard().admitRequest(ns.meta().quotas());
+    ns.count(Operation.DELETE);
     return ns.withIndex(index -> index.delete(new LinkedHashSet<>(ids)));
   }
 
@@ -276,11 +312,36 @@ public final class NamespaceManager implements Closeable {
   }
 
   /** Deletes every vector matching the filter. Returns how many. */
-  public long deleteByFilter(String namespaceId, com.fasterxml.jackson.databind.JsonNode filter) {
+  public long deleteByFilter(String namespaceId, JsonNode filter) {
     Namespace ns = require(namespaceId);
+    ns.checkStatus(Operation.DELETE);
     Query query = Filters.compile(filter);
-    ns.count(Namespace.Op.DELETE);
+    ns.guard().admitRequest(ns.meta().quotas());
+    ns.count(Operation.DELETE);
     return ns.withIndex(index -> index.deleteMatching(query));
+  }
+
+  /** Usage figures of every namespace, for metrics; opens no namespace that is not open. */
+  public List<NamespaceUsage> usage() {
+    List<NamespaceUsage> out = new ArrayList<>(namespaces.size());
+    for (Namespace ns : namespaces.values()) {
+      NamespaceIndex index = ns.indexIfOpen();
+      NamespaceMeta meta = ns.meta();
+      long vectors = index == null ? -1 : index.vectorCount();
+      long bytes = index == null ? -1 : safeStorageBytes(index);
+      out.add(new NamespaceUsage(meta.id(), meta.status(), vectors, bytes,
+          index == null ? 0 : NamespaceInfo.utilization(meta.quotas(), vectors, bytes),
+          ns.usage(), ns.guard().rejections()));
+    }
+    return out;
+  }
+
+  private static long safeStorageBytes(NamespaceIndex index) {
+    try {
+      return index.storageBytes();
+    } catch (RuntimeException e) {
+      return -1;
+    }
   }
 
   /** Commits every open namespace, saves counters, stops the background thread. Idempotent. */
@@ -362,6 +423,10 @@ public final class NamespaceManager implements Closeable {
       int max = NamespaceIndex.maxDimensions();
       if (dimension < 1 || dimension > max) {
         throw new InvalidRequestException("dimension must be between 1 and " + max + ", got: " + dimension);
+      }
+      if (quotas.maxDimension() != null && dimension > quotas.maxDimension()) {
+        throw new InvalidRequestException(InvalidRequestException.LIMIT_EXCEEDED,
+            "Dimension exceeds maximum: " + dimension + " > " + quotas.maxDimension());
       }
     }
     Instant now = now();

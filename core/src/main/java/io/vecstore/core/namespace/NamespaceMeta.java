@@ -1,5 +1,7 @@
 package io.vecstore.core.namespace;
 
+import io.vecstore.core.quota.Quotas;
+
 import io.vecstore.core.index.Metric;
 import java.time.Instant;
 import java.util.Map;

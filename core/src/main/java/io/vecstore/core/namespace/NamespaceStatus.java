@@ -1,6 +1,8 @@
 package io.vecstore.core.namespace;
 
 import io.vecstore.core.error.InvalidRequestException;
+import io.vecstore.core.error.RejectedByStatusException;
+import io.vecstore.core.quota.Operation;
 import java.util.Locale;
 
 /** Lifecycle status of a namespace; decides which data operations it admits (DESIGN.md §5). */
@@ -18,6 +20,31 @@ public enum NamespaceStatus {
 
   public String wireName() {
     return wireName;
+  }
+
+  /** Whether a namespace in this status admits the operation (DESIGN.md §5). */
+  public boolean allows(Operation op) {
+    return switch (this) {
+      case ACTIVE -> true;
+      case READ_ONLY -> op == Operation.QUERY || op == Operation.FETCH;
+      case SUSPENDED -> false;
+      case PENDING_DELETION -> op == Operation.DELETE;
+    };
+  }
+
+  /** The error for an operation this status does not admit. */
+  RejectedByStatusException rejection(String namespace, Operation op) {
+    String what = op.name().toLowerCase(Locale.ROOT);
+    return switch (this) {
+      case ACTIVE -> throw new IllegalStateException("active admits " + op);
+      case READ_ONLY -> new RejectedByStatusException("namespace_read_only",
+          "Namespace is read-only: " + what + " rejected (" + namespace + ")", namespace);
+      case SUSPENDED -> new RejectedByStatusException("namespace_suspended",
+          "Namespace is suspended: " + what + " rejected (" + namespace + ")", namespace);
+      case PENDING_DELETION -> new RejectedByStatusException("namespace_pending_deletion",
+          "Namespace is pending deletion: " + what + " rejected, only vector deletes are allowed (" + namespace + ")",
+          namespace);
+    };
   }
 
   /** Parses a status, case-insensitive; {@code readonly} and {@code pendingdeletion} are accepted too. */

@@ -1,5 +1,8 @@
 package io.vecstore.core.namespace;
 
+import io.vecstore.core.quota.Quotas;
+import io.vecstore.core.quota.Tier;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -336,7 +339,7 @@ class NamespaceManagerTest {
 
   @Test
   void concurrentWritersAndReadersSeeConsistentCounts(Random random) throws Exception {
-    manager.create(CreateNamespace.of("ns", "ns"));
+    manager.create(new CreateNamespace("ns", "ns", null, Map.of(), Tier.UNLIMITED, null, null, null));
     int threads = 4, perThread = 200;
     List<Thread> workers = new ArrayList<>();
     List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());

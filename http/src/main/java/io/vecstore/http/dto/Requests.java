@@ -1,5 +1,8 @@
 package io.vecstore.http.dto;
 
+import io.vecstore.core.quota.QuotaPatch;
+import io.vecstore.core.quota.Tier;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vecstore.core.error.InvalidRequestException;
@@ -7,9 +10,7 @@ import io.vecstore.core.index.Metric;
 import io.vecstore.core.index.VectorRecord;
 import io.vecstore.core.namespace.CreateNamespace;
 import io.vecstore.core.namespace.NamespaceStatus;
-import io.vecstore.core.namespace.QuotaPatch;
 import io.vecstore.core.namespace.SearchRequest;
-import io.vecstore.core.namespace.Tier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.vecstore.http.dto;
 
+import io.vecstore.core.quota.Quotas;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vecstore.core.index.QueryHit;
@@ -9,7 +11,6 @@ import io.vecstore.core.namespace.NamespaceInfo;
 import io.vecstore.core.namespace.NamespaceMeta;
 import io.vecstore.core.namespace.NamespacePage;
 import io.vecstore.core.namespace.NamespaceStats;
-import io.vecstore.core.namespace.Quotas;
 import java.util.List;
 import java.util.Map;
 

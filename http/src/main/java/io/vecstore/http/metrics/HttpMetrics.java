@@ -2,7 +2,9 @@ package io.vecstore.http.metrics;
 
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -12,7 +14,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vecstore.core.namespace.NamespaceUsage;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,8 +30,21 @@ public final class HttpMetrics implements AutoCloseable {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final NamespaceMetrics namespaces = new NamespaceMetrics(registry);
+  private final Supplier<List<NamespaceUsage>> usage;
 
-  public HttpMetrics() {
+  /** @param usage the namespaces' figures, read at every scrape */
+  public HttpMetrics(Supplier<List<NamespaceUsage>> usage) {
+    this.usage = usage;
+    // Two JVM meters break Prometheus naming rules (promtool lint): an abbreviated unit and a
+    // gauge ending in _count. Drop the first (process_cpu_usage says the same), rename the second.
+    registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.logical") : id;
+      }
+    });
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
@@ -62,6 +79,7 @@ public final class HttpMetrics implements AutoCloseable {
   }
 
   public String scrape() {
+    namespaces.refresh(usage.get());
     return registry.scrape();
   }
 

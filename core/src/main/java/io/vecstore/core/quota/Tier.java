@@ -1,4 +1,4 @@
-package io.vecstore.core.namespace;
+package io.vecstore.core.quota;
 
 import io.vecstore.core.error.InvalidRequestException;
 import java.util.Locale;

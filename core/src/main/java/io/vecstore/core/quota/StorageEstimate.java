@@ -1,0 +1,31 @@
+package io.vecstore.core.quota;
+
+import io.vecstore.core.index.VectorRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Bytes a batch will add on disk, estimated before writing: the raw floats, the id (stored and
+ * indexed), the metadata JSON (stored, plus roughly as much again for its indexed fields) and a
+ * fixed allowance for the HNSW graph links of one node. Deliberately on the high side.
+ */
+public final class StorageEstimate {
+
+  /** HNSW graph links and per-document overhead, in bytes. */
+  static final int PER_VECTOR_OVERHEAD = 160;
+
+  private StorageEstimate() {}
+
+  public static long of(List<VectorRecord> batch) {
+    long total = 0;
+    for (VectorRecord r : batch) {
+      total += 4L * r.values().length;
+      total += 2L * r.id().getBytes(StandardCharsets.UTF_8).length;
+      if (r.metadata() != null) {
+        total += 2L * r.metadata().toString().getBytes(StandardCharsets.UTF_8).length;
+      }
+      total += PER_VECTOR_OVERHEAD;
+    }
+    return total;
+  }
+}
