@@ -1,6 +1,10 @@
 package io.vecstore.core.index;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vecstore.core.error.UnavailableException;
+import io.vecstore.core.wal.Durability;
+import io.vecstore.core.wal.WalRecord;
+import io.vecstore.core.wal.WriteAheadLog;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Closeable;
 import java.io.IOException;
@@ -11,12 +15,16 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -42,6 +50,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
@@ -62,6 +71,7 @@ import org.apache.lucene.util.BytesRef;
 public final class NamespaceIndex implements Closeable {
 
   /** Exact decimals, so metadata comes back digit for digit as it was stored. */
+  private static final Logger LOG = LoggerFactory.getLogger(NamespaceIndex.class);
   private static final ObjectMapper JSON = new ObjectMapper()
       .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
       .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -72,6 +82,11 @@ public final class NamespaceIndex implements Closeable {
   private final IndexWriter writer;
   private final SearcherManager searchers;
 
+  private final WriteAheadLog wal; // null when durability is NONE
+  private final Durability durability;
+  private final Supplier<Map<String, String>> commitData;
+  private final Recovery recovery;
+
   private final ReentrantLock writeLock = new ReentrantLock();
   /** Ids written since the searcher's point in time: true = exists now, false = deleted now. */
   private final Map<String, Boolean> overlay = new HashMap<>(); // guarded by writeLock
@@ -81,15 +96,21 @@ public final class NamespaceIndex implements Closeable {
   private volatile long writeSeq; // written under writeLock
   private volatile long refreshedSeq; // written under writeLock
   private volatile long committedSeq; // written under writeLock
+  private long lastLoggedSeq; // guarded by writeLock: the WAL seq of the last write applied
   private volatile boolean closed;
 
-  private NamespaceIndex(String namespaceId, Metric metric, Directory directory, IndexWriter writer)
-      throws IOException {
+  private NamespaceIndex(String namespaceId, Metric metric, Directory directory, IndexWriter writer,
+      WriteAheadLog wal, Durability durability, Supplier<Map<String, String>> commitData) throws IOException {
     this.namespaceId = namespaceId;
     this.metric = metric;
     this.directory = directory;
     this.writer = writer;
+    this.wal = wal;
+    this.durability = durability;
+    this.commitData = commitData;
     this.searchers = new SearcherManager(writer, true, false, null);
+    Map<String, String> committed = userData(writer);
+    this.recovery = replay(committed);
     IndexSearcher s = searchers.acquire();
     try {
       this.liveCount = s.getIndexReader().numDocs();
@@ -98,30 +119,96 @@ public final class NamespaceIndex implements Closeable {
     }
   }
 
-  /** Opens (creating if needed) the index in {@code indexDir}. */
-  public static NamespaceIndex open(String namespaceId, Path indexDir, Metric metric, IndexSettings settings)
-      throws IOException {
-    Directory dir = FSDirectory.open(indexDir);
+  /**
+   * Opens (creating if needed) the index in {@code indexDir} and its write-ahead log in
+   * {@code walDir}, replaying logged writes that the last commit does not hold, then committing
+   * them. {@code commitData} is asked for extra user data at every commit (the usage counters).
+   */
+  public static NamespaceIndex open(String namespaceId, Path indexDir, Path walDir, Metric metric,
+      IndexSettings settings, Supplier<Map<String, String>> commitData) throws IOException {
+    Directory dir = settings.directoryWrapper().apply(FSDirectory.open(indexDir));
+    IndexWriter writer = null;
+    WriteAheadLog wal = null;
     try {
       IndexWriterConfig config = new IndexWriterConfig();
       config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
       config.setRAMBufferSizeMB(settings.ramBufferMb());
-      config.setCommitOnClose(true);
+      config.setCommitOnClose(false); // close() commits itself, with the WAL position
       config.setCodec(VectorCodec.create());
-      IndexWriter writer = new IndexWriter(dir, config);
-      try {
-        if (!DirectoryReader.indexExists(dir)) {
-          writer.commit(); // an empty but valid index, so outside tools can open it at once
-        }
-        return new NamespaceIndex(namespaceId, metric, dir, writer);
-      } catch (IOException | RuntimeException e) {
-        writer.rollback();
-        throw e;
+      writer = new IndexWriter(dir, config);
+      if (!DirectoryReader.indexExists(dir)) {
+        writer.commit(); // an empty but valid index, so outside tools can open it at once
       }
+      if (settings.durability() != Durability.NONE) {
+        wal = WriteAheadLog.open(walDir, Long.parseLong(userData(writer).getOrDefault(WAL_SEQ, "0")));
+      }
+      return new NamespaceIndex(namespaceId, metric, dir, writer, wal, settings.durability(), commitData);
     } catch (IOException | RuntimeException e) {
-      dir.close();
+      closeQuietly(wal);
+      if (writer != null) {
+        try {
+          writer.rollback();
+        } catch (IOException | RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      closeQuietly(dir);
       throw e;
     }
+  }
+
+  /** Commit user data key: the sequence number of the last WAL record the commit holds. */
+  public static final String WAL_SEQ = "vecstore.wal_seq";
+
+  private static Map<String, String> userData(IndexWriter writer) {
+    Map<String, String> out = new HashMap<>();
+    Iterable<Map.Entry<String, String>> live = writer.getLiveCommitData();
+    if (live != null) {
+      live.forEach(e -> out.put(e.getKey(), e.getValue()));
+    }
+    return out;
+  }
+
+  /** Applies the logged writes after the last commit, then commits them. Runs in the constructor. */
+  private Recovery replay(Map<String, String> committed) throws IOException {
+    long committedSeq = Long.parseLong(committed.getOrDefault(WAL_SEQ, "0"));
+    lastLoggedSeq = committedSeq;
+    if (wal == null) {
+      return new Recovery(committed, 0, 0);
+    }
+    long upserts = 0, deletes = 0;
+    for (WalRecord r : wal.pending()) {
+      switch (r) {
+        case WalRecord.Upsert u -> {
+          for (VectorRecord v : u.vectors()) {
+            writer.updateDocument(idTerm(v.id()), toDocument(v));
+          }
+          upserts++;
+        }
+        case WalRecord.Delete d -> {
+          writer.deleteDocuments(d.ids().stream().map(NamespaceIndex::idTerm).toArray(Term[]::new));
+          deletes++;
+        }
+      }
+      lastLoggedSeq = r.seq();
+    }
+    lastLoggedSeq = Math.max(lastLoggedSeq, wal.nextSeq() - 1);
+    if (!wal.pending().isEmpty()) {
+      LOG.info("Namespace {}: replayed {} write-ahead log records after commit seq {}",
+          namespaceId, wal.pending().size(), committedSeq);
+      writeSeq++;
+      commitLocked();
+      searchers.maybeRefreshBlocking();
+      refreshedSeq = writeSeq;
+    } else {
+      wal.deleteSegmentsBefore();
+    }
+    return new Recovery(committed, upserts, deletes);
+  }
+
+  /** What opening found and replayed. */
+  public Recovery recovery() {
+    return recovery;
   }
 
   public Metric metric() {
@@ -152,11 +239,14 @@ public final class NamespaceIndex implements Closeable {
     for (VectorRecord r : byId.values()) {
       docs.add(toDocument(r));
     }
+    long syncTo;
+    long result;
     writeLock.lock();
     try {
       ensureOpen();
       long newIds = countMissing(byId.keySet());
       beforeWrite.accept(newIds);
+      syncTo = log(seq -> new WalRecord.Upsert(seq, List.copyOf(byId.values())));
       int i = 0;
       for (VectorRecord r : byId.values()) {
         writer.updateDocument(idTerm(r.id()), docs.get(i++));
@@ -165,65 +255,91 @@ public final class NamespaceIndex implements Closeable {
       liveCount += newIds;
       unflushedEstimate += estimatedBytes;
       writeSeq++;
-      return newIds;
-    } catch (IOException e) {
+      result = newIds;
+    } catch (IOException | AlreadyClosedException e) {
       throw storageFailure(e);
     } finally {
       writeLock.unlock();
     }
+    awaitDurable(syncTo);
+    return result;
   }
 
   /** Deletes the given ids; ids that do not exist are ignored. Returns how many existed. */
   public long delete(Collection<String> ids) {
+    long syncTo = 0;
+    List<String> existing = new ArrayList<>();
     writeLock.lock();
     try {
       ensureOpen();
-      List<Term> existing = new ArrayList<>();
-      for (String id : Set.copyOf(ids)) {
+      for (String id : new LinkedHashSet<>(ids)) {
         if (exists(id)) {
-          existing.add(idTerm(id));
-          overlay.put(id, Boolean.FALSE);
+          existing.add(id);
         }
       }
       if (!existing.isEmpty()) {
-        writer.deleteDocuments(existing.toArray(Term[]::new));
-        liveCount -= existing.size();
-        writeSeq++;
+        syncTo = deleteLocked(existing);
       }
-      return existing.size();
-    } catch (IOException e) {
+    } catch (IOException | AlreadyClosedException e) {
       throw storageFailure(e);
     } finally {
       writeLock.unlock();
     }
+    awaitDurable(syncTo);
+    return existing.size();
+  }
+
+  /** Logs and applies the deletion of ids that exist. Called under writeLock. */
+  private long deleteLocked(List<String> existing) throws IOException {
+    long syncTo = log(seq -> new WalRecord.Delete(seq, existing));
+    writer.deleteDocuments(existing.stream().map(NamespaceIndex::idTerm).toArray(Term[]::new));
+    existing.forEach(id -> overlay.put(id, Boolean.FALSE));
+    liveCount -= existing.size();
+    writeSeq++;
+    return syncTo;
   }
 
   /** Deletes every live document matching {@code query}; returns how many. */
   public long deleteMatching(Query query) {
+    long syncTo = 0;
+    List<String> ids = new ArrayList<>();
     writeLock.lock();
     try {
       ensureOpen();
       refreshLocked();
       IndexSearcher s = searchers.acquire();
-      long count;
       try {
-        count = s.count(query);
+        // Logged as the ids it matched, so a replay deletes exactly these whatever came after.
+        for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+          var scorer = s.createWeight(s.rewrite(query), org.apache.lucene.search.ScoreMode.COMPLETE_NO_SCORES, 1f)
+              .scorer(leaf);
+          if (scorer == null) {
+            continue;
+          }
+          Bits live = leaf.reader().getLiveDocs();
+          var it = scorer.iterator();
+          var stored = leaf.reader().storedFields();
+          for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+            if (live == null || live.get(doc)) {
+              ids.add(stored.document(doc, Set.of(FieldNames.ID)).get(FieldNames.ID));
+            }
+          }
+        }
       } finally {
         searchers.release(s);
       }
-      if (count > 0) {
-        writer.deleteDocuments(query);
-        liveCount -= count;
-        writeSeq++;
-        // The overlay cannot name the deleted ids, so make the searcher current again at once.
+      if (!ids.isEmpty()) {
+        syncTo = deleteLocked(ids);
+        // The overlay names the deleted ids, but a fresh searcher is cheaper for what follows.
         refreshLocked();
       }
-      return count;
-    } catch (IOException e) {
+    } catch (IOException | AlreadyClosedException e) {
       throw storageFailure(e);
     } finally {
       writeLock.unlock();
     }
+    awaitDurable(syncTo);
+    return ids.size();
   }
 
   /**
@@ -257,7 +373,7 @@ public final class NamespaceIndex implements Closeable {
             c.values()));
       }
       return hits;
-    } catch (IOException e) {
+    } catch (IOException | AlreadyClosedException e) {
       throw storageFailure(e);
     } finally {
       release(s);
@@ -277,7 +393,7 @@ public final class NamespaceIndex implements Closeable {
         }
       }
       return null;
-    } catch (IOException e) {
+    } catch (IOException | AlreadyClosedException e) {
       throw storageFailure(e);
     } finally {
       release(s);
@@ -336,7 +452,7 @@ public final class NamespaceIndex implements Closeable {
       if (!closed) {
         refreshLocked();
       }
-    } catch (IOException e) {
+    } catch (IOException | AlreadyClosedException e) {
       throw storageFailure(e);
     } finally {
       writeLock.unlock();
@@ -353,15 +469,53 @@ public final class NamespaceIndex implements Closeable {
       if (closed || committedSeq == writeSeq) {
         return false;
       }
-      long target = writeSeq;
-      writer.commit();
-      committedSeq = target;
+      commitLocked();
       return true;
-    } catch (IOException e) {
+    } catch (IOException | AlreadyClosedException e) {
       throw storageFailure(e);
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /**
+   * Commits with the WAL position and the caller's user data, then drops the log segments the
+   * commit made redundant. Called under writeLock (or from the constructor).
+   */
+  private void commitLocked() throws IOException {
+    long target = writeSeq;
+    if (wal != null) {
+      wal.rotate();
+    }
+    Map<String, String> data = new HashMap<>(commitData.get());
+    data.put(WAL_SEQ, Long.toString(lastLoggedSeq));
+    writer.setLiveCommitData(data.entrySet());
+    writer.commit();
+    committedSeq = target;
+    if (wal != null) {
+      wal.deleteSegmentsBefore();
+    }
+  }
+
+  /** Fsyncs whatever the async durability mode has not yet; called by the server's timer. */
+  public void syncLog() {
+    if (wal != null && !closed) {
+      try {
+        wal.syncAll();
+      } catch (IOException e) {
+        throw storageFailure(e);
+      }
+    }
+  }
+
+  /** Bytes of the write-ahead log on disk (0 without one). */
+  public long logBytes() {
+    return wal == null ? 0 : wal.sizeBytes();
+  }
+
+  /** False once a storage failure made this index unusable; the namespace then reopens it. */
+  public boolean healthy() {
+    return !closed && writer.isOpen() && writer.getTragicException() == null && (wal == null || wal.healthy());
   }
 
   /** Commits and closes. Idempotent. */
@@ -375,15 +529,82 @@ public final class NamespaceIndex implements Closeable {
       closed = true;
       try {
         searchers.close();
+        if (healthyWriter()) {
+          commitLocked();
+        }
       } finally {
         try {
-          writer.close(); // commits: commitOnClose
+          writer.close();
         } finally {
-          directory.close();
+          try {
+            closeQuietly(wal);
+          } finally {
+            directory.close();
+          }
         }
       }
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /**
+   * Closes without committing: after a storage failure, what is not in the last commit is in the
+   * write-ahead log and comes back on the next open. Idempotent.
+   */
+  public void abort() {
+    writeLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      closeQuietly(searchers);
+      try {
+        writer.rollback();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Namespace {}: rollback after failure: {}", namespaceId, e.toString());
+      }
+      closeQuietly(wal);
+      closeQuietly(directory);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private boolean healthyWriter() {
+    return writer.isOpen() && writer.getTragicException() == null;
+  }
+
+  /** Appends a record to the WAL (if any) under writeLock; returns the position to sync to. */
+  private long log(java.util.function.LongFunction<WalRecord> record) throws IOException {
+    if (wal == null) {
+      return 0;
+    }
+    long seq = wal.nextSeq();
+    long position = wal.append(record.apply(seq));
+    lastLoggedSeq = seq;
+    return position;
+  }
+
+  /** With request durability, waits (outside the write lock) until the record is fsynced. */
+  private void awaitDurable(long position) {
+    if (wal != null && durability == Durability.REQUEST && position > 0) {
+      try {
+        wal.sync(position);
+      } catch (IOException e) {
+        throw storageFailure(e);
+      }
+    }
+  }
+
+  private static void closeQuietly(Closeable c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Closing {} failed: {}", c, e.toString());
+      }
     }
   }
 
@@ -539,11 +760,11 @@ public final class NamespaceIndex implements Closeable {
 
   private void ensureOpen() {
     if (closed) {
-      throw io.vecstore.core.error.UnavailableException.namespace(namespaceId, "index is closed", null);
+      throw UnavailableException.namespace(namespaceId, "index is closed", null);
     }
   }
 
-  private RuntimeException storageFailure(IOException e) {
-    return io.vecstore.core.error.UnavailableException.namespace(namespaceId, "storage error: " + e.getMessage(), e);
+  private RuntimeException storageFailure(Exception e) {
+    return UnavailableException.namespace(namespaceId, "storage error: " + e.getMessage(), e);
   }
 }

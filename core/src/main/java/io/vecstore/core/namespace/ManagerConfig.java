@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param refreshInterval how often written namespaces are made searchable in the background
  *     (queries also refresh on demand, so this only moves that cost off the query path)
  * @param commitInterval how often written namespaces are committed to disk
+ * @param asyncSyncInterval how often the write-ahead logs are fsynced in async durability mode
  * @param defaultNumCandidates HNSW search effort when a query sets none (raised to k when smaller)
  */
 public record ManagerConfig(
@@ -19,6 +20,7 @@ public record ManagerConfig(
     Limits limits,
     Duration refreshInterval,
     Duration commitInterval,
+    Duration asyncSyncInterval,
     int defaultNumCandidates) {
 
   public ManagerConfig {
@@ -31,6 +33,9 @@ public record ManagerConfig(
     if (commitInterval.isNegative() || commitInterval.isZero()) {
       throw new IllegalArgumentException("commitInterval must be positive, got: " + commitInterval);
     }
+    if (asyncSyncInterval.isNegative() || asyncSyncInterval.isZero()) {
+      throw new IllegalArgumentException("asyncSyncInterval must be positive, got: " + asyncSyncInterval);
+    }
     if (defaultNumCandidates < 1) {
       throw new IllegalArgumentException("defaultNumCandidates must be at least 1, got: " + defaultNumCandidates);
     }
@@ -38,6 +43,12 @@ public record ManagerConfig(
 
   public static ManagerConfig defaults(Path dataDir) {
     return new ManagerConfig(
-        dataDir, IndexSettings.defaults(), Limits.defaults(), Duration.ofSeconds(1), Duration.ofSeconds(1), 100);
+        dataDir, IndexSettings.defaults(), Limits.defaults(), Duration.ofSeconds(1), Duration.ofSeconds(1),
+        Duration.ofMillis(100), 100);
+  }
+
+  public ManagerConfig withIndexSettings(IndexSettings settings) {
+    return new ManagerConfig(dataDir, settings, limits, refreshInterval, commitInterval, asyncSyncInterval,
+        defaultNumCandidates);
   }
 }

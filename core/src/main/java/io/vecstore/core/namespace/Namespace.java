@@ -4,10 +4,12 @@ import io.vecstore.core.error.NotFoundException;
 import io.vecstore.core.error.UnavailableException;
 import io.vecstore.core.index.IndexSettings;
 import io.vecstore.core.index.NamespaceIndex;
+import io.vecstore.core.index.Recovery;
 import io.vecstore.core.quota.Operation;
 import io.vecstore.core.quota.QuotaGuard;
 import io.vecstore.core.quota.Rejection;
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -90,16 +92,38 @@ final class Namespace {
     }
   }
 
-  /** Runs {@code op} on the open index (opening it if needed); fails if the namespace is gone. */
+  /**
+   * Runs {@code op} on the open index (opening it if needed); fails if the namespace is gone. A
+   * storage failure that breaks the index closes it, so the next operation reopens it and
+   * replays the write-ahead log: the failure stays local to this namespace and this moment.
+   */
   <T> T withIndex(Function<NamespaceIndex, T> op) {
     lifecycle.readLock().lock();
     try {
       if (gone) {
         throw NotFoundException.namespace(id);
       }
-      return op.apply(openIndex());
+      NamespaceIndex i = openIndex();
+      try {
+        return op.apply(i);
+      } catch (UnavailableException e) {
+        if (!i.healthy()) {
+          discard(i, e);
+        }
+        throw e;
+      }
     } finally {
       lifecycle.readLock().unlock();
+    }
+  }
+
+  private void discard(NamespaceIndex broken, Exception cause) {
+    synchronized (openLock) {
+      if (index == broken) {
+        index = null;
+        LOG.error("Namespace {} is unavailable until reopened: {}", id, cause.getMessage());
+        broken.abort();
+      }
     }
   }
 
@@ -116,13 +140,53 @@ final class Namespace {
     synchronized (openLock) {
       if (index == null) {
         try {
-          index = NamespaceIndex.open(id, layout.indexDir(id), meta.metric(), settings);
-        } catch (IOException e) {
+          NamespaceIndex opened = NamespaceIndex.open(
+              id, layout.indexDir(id), layout.walDir(id), meta.metric(), settings, this::commitData);
+          reconcile(opened.recovery());
+          index = opened;
+        } catch (IOException | RuntimeException e) {
+          LOG.error("Namespace {} cannot be opened: {}", id, e.toString());
           throw UnavailableException.namespace(id, "cannot open index: " + e.getMessage(), e);
         }
       }
       return index;
     }
+  }
+
+  /** Usage counters as commit user data, so a commit and its counters always agree. */
+  private Map<String, String> commitData() {
+    Usage u = usage();
+    return Map.of(
+        "vecstore.total_requests", Long.toString(u.totalRequests()),
+        "vecstore.total_queries", Long.toString(u.totalQueries()),
+        "vecstore.total_upserts", Long.toString(u.totalUpserts()),
+        "vecstore.total_deletes", Long.toString(u.totalDeletes()));
+  }
+
+  /**
+   * After a crash namespace.json's counters may be older than the last commit's, and writes
+   * after that commit come back from the log: the counters become the larger of the two views,
+   * so upserts and deletes are exact and only queries and fetches of the last commit interval
+   * can be missing.
+   */
+  private void reconcile(Recovery r) {
+    Map<String, String> c = r.commitData();
+    raise(upserts, parse(c, "vecstore.total_upserts") + r.replayedUpserts());
+    raise(deletes, parse(c, "vecstore.total_deletes") + r.replayedDeletes());
+    raise(queries, parse(c, "vecstore.total_queries"));
+    raise(requests, parse(c, "vecstore.total_requests") + r.replayedUpserts() + r.replayedDeletes());
+  }
+
+  private static long parse(Map<String, String> data, String key) {
+    try {
+      return Long.parseLong(data.getOrDefault(key, "0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static void raise(AtomicLong counter, long atLeast) {
+    counter.accumulateAndGet(atLeast, Math::max);
   }
 
   /** Applies a change to the metadata, persists it (with current usage) and publishes it. */

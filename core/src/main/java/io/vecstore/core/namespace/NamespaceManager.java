@@ -5,6 +5,7 @@ import io.vecstore.core.quota.Operation;
 import io.vecstore.core.quota.QuotaGuard;
 import io.vecstore.core.quota.QuotaPatch;
 import io.vecstore.core.quota.StorageEstimate;
+import io.vecstore.core.wal.Durability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vecstore.core.error.AlreadyExistsException;
@@ -93,6 +94,10 @@ public final class NamespaceManager implements Closeable {
     });
     long period = Math.min(config.refreshInterval().toMillis(), config.commitInterval().toMillis());
     maintenance.scheduleWithFixedDelay(this::maintain, period, period, TimeUnit.MILLISECONDS);
+    if (config.indexSettings().durability() == Durability.ASYNC) {
+      long every = config.asyncSyncInterval().toMillis();
+      maintenance.scheduleWithFixedDelay(this::syncLogs, every, every, TimeUnit.MILLISECONDS);
+    }
   }
 
   public DataLayout layout() {
@@ -189,7 +194,10 @@ public final class NamespaceManager implements Closeable {
 
   public NamespaceStats stats(String id) {
     Namespace ns = require(id);
-    IndexStats s = ns.withIndex(NamespaceIndex::stats);
+    IndexStats s = ns.withIndex(index -> {
+      IndexStats i = index.stats();
+      return new IndexStats(i.liveDocs(), i.deletedDocs(), i.storageBytes() + index.logBytes());
+    });
     NamespaceMeta m = ns.meta();
     return new NamespaceStats(
         id,
@@ -242,7 +250,7 @@ public final class NamespaceManager implements Closeable {
       Quotas current = ns.meta().quotas(); // the latest, if they changed meanwhile
       guard.reserveVectors(current, index.vectorCount(), newIds);
       if (current.maxStorageBytes() != null) {
-        guard.reserveStorage(current, index.storageBytes() + index.unflushedBytes(), estimate);
+        guard.reserveStorage(current, index.storageBytes() + index.logBytes() + index.unflushedBytes(), estimate);
       }
       fixDimension(ns, dimension);
     }));
@@ -262,7 +270,7 @@ public final class NamespaceManager implements Closeable {
     }
     guard.checkResults(meta.quotas(), k);
     validator.validateValues("query vector", request.vector(), meta.metric());
-    int candidates = numCandidates(request.numCandidates(), k, maxCandidates);
+    int candidates = numCandidates(request.numCandidates(), k, config.defaultNumCandidates(), maxCandidates);
     Query filter = request.filter() == null ? null : Filters.compile(request.filter());
     if (meta.dimension() != null) {
       checkDimension(meta, request.vector().length, "Query");
@@ -338,7 +346,7 @@ public final class NamespaceManager implements Closeable {
 
   private static long safeStorageBytes(NamespaceIndex index) {
     try {
-      return index.storageBytes();
+      return index.storageBytes() + index.logBytes();
     } catch (RuntimeException e) {
       return -1;
     }
@@ -399,7 +407,7 @@ public final class NamespaceManager implements Closeable {
   }
 
   private NamespaceInfo info(Namespace ns, NamespaceMeta meta) {
-    long[] counts = ns.withIndex(index -> new long[] {index.vectorCount(), index.storageBytes()});
+    long[] counts = ns.withIndex(index -> new long[] {index.vectorCount(), index.storageBytes() + index.logBytes()});
     return NamespaceInfo.of(meta, counts[0], counts[1]);
   }
 
@@ -460,9 +468,9 @@ public final class NamespaceManager implements Closeable {
     }
   }
 
-  private static int numCandidates(Integer requested, int k, int max) {
+  private static int numCandidates(Integer requested, int k, int fallback, int max) {
     if (requested == null) {
-      return Math.max(k, Math.min(max, 100));
+      return Math.max(k, Math.min(max, fallback));
     }
     if (requested < k || requested > max) {
       throw new InvalidRequestException(
@@ -541,6 +549,19 @@ public final class NamespaceManager implements Closeable {
     }
     if (commitDue) {
       lastCommitNanos = System.nanoTime();
+    }
+  }
+
+  private void syncLogs() {
+    for (Namespace ns : namespaces.values()) {
+      NamespaceIndex index = ns.indexIfOpen();
+      if (index != null) {
+        try {
+          index.syncLog();
+        } catch (RuntimeException e) {
+          LOG.warn("Background fsync of namespace {} failed: {}", ns.id, e.toString());
+        }
+      }
     }
   }
 

@@ -1,0 +1,292 @@
+package io.vecstore.core.wal;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A namespace's write-ahead log: segment files {@code wal-<first seq>.log} in {@code <ns>/wal/}.
+ * Every write batch is appended before it is applied to Lucene; a Lucene commit records the last
+ * applied sequence number, after which older segments are deleted. Opening reads the records
+ * after that number so they can be replayed; a torn last record (a crash mid-append) fails its
+ * checksum and is cut off, never replayed in part.
+ *
+ * <p>Group commit: {@link #append} only writes; {@link #sync} fsyncs up to a position, and one
+ * fsync serves every writer whose record was appended before it started.
+ *
+ * <p>Thread-safety: {@link #append}, {@link #rotate} and {@link #deleteSegmentsBefore} must be
+ * called under the namespace's write lock (one appender at a time); {@link #sync} and
+ * {@link #sizeBytes} may be called from any thread. Who closes it: the namespace index.
+ */
+public final class WriteAheadLog implements Closeable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
+  private static final Pattern SEGMENT = Pattern.compile("wal-(\\d{20})\\.log");
+
+  private final Path dir;
+  private final Object syncLock = new Object();
+  private FileChannel channel; // guarded by the namespace write lock (appends) and syncLock (force)
+  private Path segment;
+  private long segmentBase; // bytes of earlier segments still on disk, so positions stay monotonic
+  private volatile long appendedPosition;
+  private volatile long syncedPosition; // written under syncLock
+  private long nextSeq;
+  private volatile IOException failure;
+
+  /** Records read at open, in order, with seq above the commit's; to be replayed by the caller. */
+  private final List<WalRecord> pending;
+
+  private WriteAheadLog(Path dir, long nextSeq, List<WalRecord> pending) {
+    this.dir = dir;
+    this.nextSeq = nextSeq;
+    this.pending = pending;
+  }
+
+  /**
+   * Opens the log in {@code dir} (creating it), reading every record with a sequence number above
+   * {@code committedSeq}. New records continue after the highest sequence number seen.
+   */
+  public static WriteAheadLog open(Path dir, long committedSeq) throws IOException {
+    Files.createDirectories(dir);
+    List<Path> segments = segments(dir);
+    List<WalRecord> pending = new ArrayList<>();
+    long maxSeq = committedSeq;
+    for (int i = 0; i < segments.size(); i++) {
+      boolean last = i == segments.size() - 1;
+      for (WalRecord r : read(segments.get(i), last)) {
+        maxSeq = Math.max(maxSeq, r.seq());
+        if (r.seq() > committedSeq) {
+          pending.add(r);
+        }
+      }
+    }
+    WriteAheadLog wal = new WriteAheadLog(dir, maxSeq + 1, pending);
+    wal.startSegment();
+    return wal;
+  }
+
+  /** The records to replay, found at open. */
+  public List<WalRecord> pending() {
+    return pending;
+  }
+
+  /** The sequence number the next record gets. Call under the write lock. */
+  public long nextSeq() {
+    return nextSeq;
+  }
+
+  /**
+   * Appends a record (its seq must be {@link #nextSeq()}) and returns the position to
+   * {@link #sync} to. Call under the write lock. If this fails the log is broken: the namespace
+   * must be reopened, which cuts off a partly written record.
+   */
+  public long append(WalRecord record) throws IOException {
+    checkHealthy();
+    if (record.seq() != nextSeq) {
+      throw new IllegalArgumentException("expected seq " + nextSeq + ", got: " + record.seq());
+    }
+    ByteBuffer frame = WalCodec.encode(record);
+    try {
+      while (frame.hasRemaining()) {
+        channel.write(frame);
+      }
+    } catch (IOException e) {
+      failure = e;
+      throw e;
+    }
+    nextSeq++;
+    appendedPosition = segmentBase + channel.position();
+    return appendedPosition;
+  }
+
+  /** Blocks until everything up to {@code position} is on stable storage (shared among callers). */
+  public void sync(long position) throws IOException {
+    if (syncedPosition >= position) {
+      return;
+    }
+    synchronized (syncLock) {
+      if (syncedPosition >= position) {
+        return; // another writer's fsync covered ours
+      }
+      checkHealthy();
+      long target = appendedPosition;
+      try {
+        channel.force(false);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+      syncedPosition = target;
+    }
+  }
+
+  /** Fsyncs everything appended so far (the async mode's timer). */
+  public void syncAll() throws IOException {
+    sync(appendedPosition);
+  }
+
+  /** Starts a new segment if the current one has records. Call under the write lock, before a commit. */
+  public void rotate() throws IOException {
+    checkHealthy();
+    if (channel.position() == 0) {
+      return;
+    }
+    syncAll();
+    synchronized (syncLock) {
+      segmentBase += channel.position();
+      channel.close();
+      startSegment();
+    }
+  }
+
+  /** Deletes every segment but the current one: their records are in a Lucene commit now. */
+  public void deleteSegmentsBefore() throws IOException {
+    for (Path p : segments(dir)) {
+      if (!p.equals(segment)) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Bytes of all segments on disk. */
+  public long sizeBytes() {
+    long total = 0;
+    try {
+      for (Path p : segments(dir)) {
+        try {
+          total += Files.size(p);
+        } catch (NoSuchFileException e) {
+          // deleted after a commit while we listed
+        }
+      }
+    } catch (IOException e) {
+      return appendedPosition - segmentBase;
+    }
+    return total;
+  }
+
+  public boolean healthy() {
+    return failure == null;
+  }
+
+  @Override
+  public void close() throws IOException {
+    synchronized (syncLock) {
+      if (channel != null && channel.isOpen()) {
+        try {
+          if (failure == null) {
+            channel.force(false);
+          }
+        } finally {
+          channel.close();
+        }
+      }
+    }
+  }
+
+  private void checkHealthy() throws IOException {
+    IOException f = failure;
+    if (f != null) {
+      throw new IOException("write-ahead log failed earlier: " + f.getMessage(), f);
+    }
+  }
+
+  private void startSegment() throws IOException {
+    segment = dir.resolve(String.format("wal-%020d.log", nextSeq));
+    channel = FileChannel.open(segment, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING);
+    fsyncDirectory(dir); // the new file's name must survive a crash too
+    appendedPosition = segmentBase;
+    syncedPosition = segmentBase;
+  }
+
+  private static List<Path> segments(Path dir) throws IOException {
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path p : files) {
+        if (SEGMENT.matcher(p.getFileName().toString()).matches()) {
+          out.add(p);
+        }
+      }
+    }
+    out.sort(null); // zero-padded first seq: name order is seq order
+    return out;
+  }
+
+  /**
+   * Reads a segment's records. A bad frame at the end of the last segment is a torn append: the
+   * file is cut there. A bad frame anywhere else is corruption and fails the open.
+   */
+  private static List<WalRecord> read(Path file, boolean last) throws IOException {
+    List<WalRecord> out = new ArrayList<>();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long size = ch.size();
+      long pos = 0;
+      while (pos < size) {
+        String problem = null;
+        WalRecord record = null;
+        int length = 0;
+        if (size - pos < WalCodec.HEADER_BYTES) {
+          problem = "truncated header";
+        } else {
+          ByteBuffer header = ByteBuffer.allocate(8);
+          readFully(ch, header, pos);
+          length = header.getInt(0);
+          int crc = header.getInt(4);
+          if (length < 0 || length > WalCodec.MAX_PAYLOAD_BYTES || size - pos - 8 < 9L + length) {
+            problem = "truncated or invalid frame";
+          } else {
+            ByteBuffer body = ByteBuffer.allocate(9 + length);
+            readFully(ch, body, pos + 8);
+            if (!WalCodec.checksumMatches(crc, body.array())) {
+              problem = "checksum mismatch";
+            } else {
+              record = WalCodec.decode(body.array());
+            }
+          }
+        }
+        if (problem != null) {
+          if (!last) {
+            throw new IOException("write-ahead log " + file + " is corrupt at byte " + pos + ": " + problem);
+          }
+          LOG.warn("Write-ahead log {}: dropping a torn record at byte {} ({}), {} bytes cut",
+              file.getFileName(), pos, problem, size - pos);
+          ch.truncate(pos);
+          ch.force(true);
+          break;
+        }
+        out.add(record);
+        pos += 8 + 9 + length;
+      }
+    }
+    return out;
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, position + buf.position());
+      if (n < 0) {
+        throw new EOFException();
+      }
+    }
+  }
+
+  static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+}
