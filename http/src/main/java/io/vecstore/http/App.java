@@ -8,8 +8,11 @@ import io.vecstore.http.dto.JsonCodec;
 import io.vecstore.http.errors.ErrorResponses;
 import io.vecstore.http.metrics.HttpMetrics;
 import io.vecstore.http.routes.Routes;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the Javalin app of a VecStore server: REST routes, error mapping, health, metrics and the
@@ -18,11 +21,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class App {
 
+  private static final Logger LOG = LoggerFactory.getLogger(App.class);
+  /** How long a shutdown waits for running requests before stopping anyway. */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+
   private App() {}
 
   public static Javalin create(ServerConfig config, NamespaceManager manager) {
     HttpMetrics metrics = new HttpMetrics(manager::usage);
     AtomicBoolean ready = new AtomicBoolean(false);
+    RequestGate gate = new RequestGate();
     return Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
       c.startup.showOldJavalinVersionWarning = false;
@@ -36,12 +44,25 @@ public final class App {
         s.location = Location.CLASSPATH;
         s.headers = Map.of("Cache-Control", "no-cache");
       });
-      c.requestLogger.http(metrics::record);
+      c.requestLogger.http((ctx, ms) -> {
+        gate.exit(ctx);
+        metrics.record(ctx, ms);
+      });
       c.events.serverStarted(() -> ready.set(true));
-      c.events.serverStopping(() -> ready.set(false));
+      c.events.serverStopping(() -> {
+        ready.set(false);
+        if (!gate.closeAndDrain(SHUTDOWN_GRACE)) {
+          LOG.warn("Requests still running after {} s; stopping anyway", SHUTDOWN_GRACE.toSeconds());
+        }
+      });
       c.events.serverStopped(metrics::close);
 
       ErrorResponses.install(c.routes);
+      c.routes.before(ctx -> {
+        if (!ctx.path().equals("/health") && !ctx.path().equals("/ready")) {
+          gate.enter(ctx);
+        }
+      });
       c.routes.get("/", ctx -> ctx.redirect("/ui/"));
       c.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
       c.routes.get("/ready", ctx -> {

@@ -4,7 +4,9 @@ import io.javalin.Javalin;
 import io.vecstore.core.namespace.ManagerConfig;
 import io.vecstore.core.namespace.NamespaceManager;
 import java.io.PrintStream;
+import io.vecstore.core.wal.Durability;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -31,6 +33,10 @@ public final class Main {
         --host HOST           address to bind (default 127.0.0.1)
         --port N              port to listen on, 0 for any free port (default 8080)
         --max-body-bytes N    largest request body accepted (default 67108864)
+        --durability MODE     request: fsync each write before its reply (default);
+                              async: fsync every --async-fsync-ms, a power loss can lose that window;
+                              none: no write-ahead log, only commits every second are durable
+        --async-fsync-ms N    fsync interval of async durability (default 100)
         -h, --help            show this help
       """;
 
@@ -81,13 +87,15 @@ public final class Main {
     String host = ServerConfig.DEFAULT_HOST;
     int port = ServerConfig.DEFAULT_PORT;
     long maxBody = ServerConfig.DEFAULT_MAX_BODY_BYTES;
+    Durability durability = Durability.REQUEST;
+    long asyncFsyncMs = 100;
     while (!args.isEmpty()) {
       String flag = args.pop();
       if (isHelp(flag)) {
         return null;
       }
       String value = switch (flag) {
-        case "--data", "--host", "--port", "--max-body-bytes" -> {
+        case "--data", "--host", "--port", "--max-body-bytes", "--durability", "--async-fsync-ms" -> {
           if (args.isEmpty()) {
             throw new IllegalArgumentException(flag + " needs a value");
           }
@@ -100,10 +108,12 @@ public final class Main {
         case "--host" -> host = value;
         case "--port" -> port = parseLong(flag, value, 0, 65535).intValue();
         case "--max-body-bytes" -> maxBody = parseLong(flag, value, 1, Long.MAX_VALUE);
+        case "--durability" -> durability = Durability.parse(value);
+        case "--async-fsync-ms" -> asyncFsyncMs = parseLong(flag, value, 1, 60_000);
         default -> throw new IllegalStateException(flag);
       }
     }
-    return new ServerConfig(host, port, data, maxBody);
+    return new ServerConfig(host, port, data, maxBody, durability, Duration.ofMillis(asyncFsyncMs));
   }
 
   private static Long parseLong(String flag, String value, long min, long max) {
@@ -122,7 +132,7 @@ public final class Main {
     Logger log = LoggerFactory.getLogger(Main.class);
     NamespaceManager manager;
     try {
-      manager = new NamespaceManager(ManagerConfig.defaults(config.dataDir()));
+      manager = new NamespaceManager(config.managerConfig());
     } catch (Exception e) {
       log.error("Cannot open data directory {}: {}", config.dataDir().toAbsolutePath(), e.toString());
       return 1;
@@ -154,8 +164,9 @@ public final class Main {
       }
       return 1;
     }
-    log.info("VecStore listening on http://{}:{} (data: {})",
-        hostForUrl(config.host()), app.port(), manager.layout().root());
+    log.info("VecStore listening on http://{}:{} (data: {}, durability: {})",
+        hostForUrl(config.host()), app.port(), manager.layout().root(),
+        config.durability().name().toLowerCase(java.util.Locale.ROOT));
     try {
       stopped.await();
     } catch (InterruptedException e) {

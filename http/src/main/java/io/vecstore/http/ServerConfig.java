@@ -1,6 +1,9 @@
 package io.vecstore.http;
 
+import io.vecstore.core.namespace.ManagerConfig;
+import io.vecstore.core.wal.Durability;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -8,7 +11,8 @@ import java.util.Objects;
  *
  * @param maxBodyBytes largest request body; larger ones get 413
  */
-public record ServerConfig(String host, int port, Path dataDir, long maxBodyBytes) {
+public record ServerConfig(
+    String host, int port, Path dataDir, long maxBodyBytes, Durability durability, Duration asyncFsyncInterval) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -20,6 +24,8 @@ public record ServerConfig(String host, int port, Path dataDir, long maxBodyByte
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be between 0 and 65535, got: " + port);
     }
+    Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(asyncFsyncInterval, "asyncFsyncInterval");
     if (maxBodyBytes < 1) {
       throw new IllegalArgumentException("maxBodyBytes must be positive, got: " + maxBodyBytes);
     }
@@ -27,10 +33,22 @@ public record ServerConfig(String host, int port, Path dataDir, long maxBodyByte
 
   /** Defaults for everything but the data directory; port 0 picks a free port (tests). */
   public static ServerConfig defaults(Path dataDir) {
-    return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, DEFAULT_MAX_BODY_BYTES);
+    return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, DEFAULT_MAX_BODY_BYTES, Durability.REQUEST,
+        Duration.ofMillis(100));
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, maxBodyBytes);
+    return new ServerConfig(host, newPort, dataDir, maxBodyBytes, durability, asyncFsyncInterval);
+  }
+
+  public ServerConfig withMaxBodyBytes(long bytes) {
+    return new ServerConfig(host, port, dataDir, bytes, durability, asyncFsyncInterval);
+  }
+
+  /** The core's configuration for this server. */
+  public ManagerConfig managerConfig() {
+    ManagerConfig defaults = ManagerConfig.defaults(dataDir);
+    return new ManagerConfig(dataDir, defaults.indexSettings().withDurability(durability), defaults.limits(),
+        defaults.refreshInterval(), defaults.commitInterval(), asyncFsyncInterval, defaults.defaultNumCandidates());
   }
 }

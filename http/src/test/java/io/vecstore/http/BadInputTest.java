@@ -23,7 +23,7 @@ class BadInputTest {
 
   @BeforeEach
   void start() throws IOException {
-    server = TestServer.start(new ServerConfig("127.0.0.1", 0, dataDir, MAX_BODY));
+    server = TestServer.start(ServerConfig.defaults(dataDir).withPort(0).withMaxBodyBytes(MAX_BODY));
     assertEquals(201, server.post("/admin/namespaces", "{\"id\":\"ns\",\"name\":\"ns\",\"dimension\":3}").status());
     assertEquals(200, server.post("/v1/namespaces/ns/vectors",
         "{\"vectors\":[{\"id\":\"keep\",\"values\":[1,2,3],\"metadata\":{\"a\":1}}]}").status());

@@ -39,7 +39,7 @@ final class TestServer implements AutoCloseable {
   }
 
   private void open() throws IOException {
-    manager = new NamespaceManager(ManagerConfig.defaults(config.dataDir()));
+    manager = new NamespaceManager(config.managerConfig());
     app = App.create(config, manager).start(config.host(), 0);
   }
 

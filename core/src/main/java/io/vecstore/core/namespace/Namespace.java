@@ -8,7 +8,10 @@ import io.vecstore.core.index.Recovery;
 import io.vecstore.core.quota.Operation;
 import io.vecstore.core.quota.QuotaGuard;
 import io.vecstore.core.quota.Rejection;
+import io.vecstore.core.index.Metric;
+import io.vecstore.core.quota.Quotas;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -48,7 +51,15 @@ final class Namespace {
   private final AtomicLong upserts;
   private final AtomicLong deletes;
 
+  /** Why this namespace cannot be used at all (unreadable namespace.json), or null. */
+  private final String brokenReason;
+
   Namespace(DataLayout layout, IndexSettings settings, NamespaceMeta meta) {
+    this(layout, settings, meta, null);
+  }
+
+  private Namespace(DataLayout layout, IndexSettings settings, NamespaceMeta meta, String brokenReason) {
+    this.brokenReason = brokenReason;
     this.id = meta.id();
     this.layout = layout;
     this.settings = settings;
@@ -58,6 +69,16 @@ final class Namespace {
     this.queries = new AtomicLong(u.totalQueries());
     this.upserts = new AtomicLong(u.totalUpserts());
     this.deletes = new AtomicLong(u.totalDeletes());
+  }
+
+  /**
+   * A namespace whose namespace.json cannot be read: listed (as unavailable) and deletable, but
+   * every other operation fails with 503 and its files are left untouched for an operator.
+   */
+  static Namespace broken(DataLayout layout, IndexSettings settings, String id, String reason, Instant now) {
+    NamespaceMeta placeholder = new NamespaceMeta(id, id, null, Map.of(), Quotas.UNLIMITED, NamespaceStatus.ACTIVE,
+        Metric.COSINE, null, now, now, Usage.ZERO);
+    return new Namespace(layout, settings, placeholder, reason);
   }
 
   NamespaceMeta meta() {
@@ -102,6 +123,9 @@ final class Namespace {
     try {
       if (gone) {
         throw NotFoundException.namespace(id);
+      }
+      if (brokenReason != null) {
+        throw UnavailableException.namespace(id, brokenReason, null);
       }
       NamespaceIndex i = openIndex();
       try {
@@ -191,6 +215,9 @@ final class Namespace {
 
   /** Applies a change to the metadata, persists it (with current usage) and publishes it. */
   NamespaceMeta updateMeta(UnaryOperator<NamespaceMeta> change) {
+    if (brokenReason != null) {
+      throw UnavailableException.namespace(id, brokenReason, null);
+    }
     synchronized (metaLock) {
       NamespaceMeta next = change.apply(meta).withUsage(usage());
       try {
@@ -205,7 +232,7 @@ final class Namespace {
 
   /** Persists the usage counters if they moved since the last write. */
   void saveUsageIfChanged() {
-    if (!usage().equals(meta.usage())) {
+    if (brokenReason == null && !usage().equals(meta.usage())) {
       updateMeta(UnaryOperator.identity());
     }
   }

@@ -7,15 +7,31 @@ import io.vecstore.core.quota.Quotas;
  *
  * @param quotaUtilization max over the set vector and storage quotas of usage / limit; 0 when none
  * @param nearQuota utilization above 0.8
+ * @param unavailableReason why the namespace cannot serve now (its counts are then unknown and
+ *     zero here), or null when it is available
  */
 public record NamespaceInfo(
-    NamespaceMeta meta, long vectorCount, long storageBytes, double quotaUtilization, boolean nearQuota) {
+    NamespaceMeta meta,
+    long vectorCount,
+    long storageBytes,
+    double quotaUtilization,
+    boolean nearQuota,
+    String unavailableReason) {
 
   static final double NEAR_QUOTA = 0.8;
 
   static NamespaceInfo of(NamespaceMeta meta, long vectorCount, long storageBytes) {
     double u = utilization(meta.quotas(), vectorCount, storageBytes);
-    return new NamespaceInfo(meta, vectorCount, storageBytes, u, u > NEAR_QUOTA);
+    return new NamespaceInfo(meta, vectorCount, storageBytes, u, u > NEAR_QUOTA, null);
+  }
+
+  /** A namespace whose storage cannot be read now: counts unknown. */
+  static NamespaceInfo unavailable(NamespaceMeta meta, String reason) {
+    return new NamespaceInfo(meta, 0, 0, 0, false, reason);
+  }
+
+  public boolean available() {
+    return unavailableReason == null;
   }
 
   static double utilization(Quotas q, long vectorCount, long storageBytes) {

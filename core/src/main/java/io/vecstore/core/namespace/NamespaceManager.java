@@ -194,11 +194,16 @@ public final class NamespaceManager implements Closeable {
 
   public NamespaceStats stats(String id) {
     Namespace ns = require(id);
-    IndexStats s = ns.withIndex(index -> {
-      IndexStats i = index.stats();
-      return new IndexStats(i.liveDocs(), i.deletedDocs(), i.storageBytes() + index.logBytes());
-    });
     NamespaceMeta m = ns.meta();
+    IndexStats s;
+    try {
+      s = ns.withIndex(index -> {
+        IndexStats i = index.stats();
+        return new IndexStats(i.liveDocs(), i.deletedDocs(), i.storageBytes() + index.logBytes());
+      });
+    } catch (UnavailableException e) {
+      return new NamespaceStats(id, 0, 0, 0, m.dimension(), 0, 0, ns.usage(), m.status(), e.getMessage());
+    }
     return new NamespaceStats(
         id,
         s.liveDocs(),
@@ -208,7 +213,8 @@ public final class NamespaceManager implements Closeable {
         s.storageBytes(),
         NamespaceInfo.utilization(m.quotas(), s.liveDocs(), s.storageBytes()),
         ns.usage(),
-        m.status());
+        m.status(),
+        null);
   }
 
   public AggregateStats aggregateStats() {
@@ -407,8 +413,12 @@ public final class NamespaceManager implements Closeable {
   }
 
   private NamespaceInfo info(Namespace ns, NamespaceMeta meta) {
-    long[] counts = ns.withIndex(index -> new long[] {index.vectorCount(), index.storageBytes() + index.logBytes()});
-    return NamespaceInfo.of(meta, counts[0], counts[1]);
+    try {
+      long[] counts = ns.withIndex(index -> new long[] {index.vectorCount(), index.storageBytes() + index.logBytes()});
+      return NamespaceInfo.of(meta, counts[0], counts[1]);
+    } catch (UnavailableException e) {
+      return NamespaceInfo.unavailable(meta, e.getMessage());
+    }
   }
 
   private NamespaceMeta newMeta(CreateNamespace spec) {
@@ -521,7 +531,10 @@ public final class NamespaceManager implements Closeable {
         }
         namespaces.put(name, new Namespace(layout, config.indexSettings(), meta));
       } catch (IOException e) {
-        LOG.error("Namespace {} cannot be loaded: {}", name, e.getMessage());
+        // Listed as unavailable rather than hidden: its data is still on disk and an operator must see it.
+        LOG.error("Namespace {} cannot be loaded, it is unavailable: {}", name, e.getMessage());
+        namespaces.put(name, Namespace.broken(layout, config.indexSettings(), name,
+            "cannot read namespace.json: " + e.getMessage(), clock.instant()));
       }
     }
     LOG.info("Loaded {} namespaces from {}", namespaces.size(), layout.root());

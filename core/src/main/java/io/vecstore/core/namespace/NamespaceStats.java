@@ -1,6 +1,10 @@
 package io.vecstore.core.namespace;
 
-/** Usage statistics of one namespace (DESIGN.md §4, stats object). */
+/**
+ * Usage statistics of one namespace (DESIGN.md §4, stats object).
+ *
+ * @param unavailableReason null when the namespace serves; else why not (the counts are then unknown)
+ */
 public record NamespaceStats(
     String namespaceId,
     long vectorCount,
@@ -10,4 +14,5 @@ public record NamespaceStats(
     long storageBytes,
     double quotaUtilization,
     Usage usage,
-    NamespaceStatus status) {}
+    NamespaceStatus status,
+    String unavailableReason) {}

@@ -17,6 +17,9 @@ import java.util.Map;
 /** JSON shapes of responses (DESIGN.md §4), built explicitly so field names never drift. */
 public final class Views {
 
+  /** Status shown for a namespace whose storage cannot be read; never a status one can set. */
+  static final String UNAVAILABLE = "unavailable";
+
   private Views() {}
 
   private static ObjectNode object() {
@@ -32,7 +35,7 @@ public final class Views {
     ObjectNode md = n.putObject("metadata");
     m.metadata().forEach(md::put);
     n.set("quotas", quotas(m.quotas()));
-    n.put("status", m.status().wireName());
+    n.put("status", info.available() ? m.status().wireName() : UNAVAILABLE);
     n.put("metric", m.metric().wireName());
     n.put("dimension", m.dimension());
     n.put("vector_count", info.vectorCount());
@@ -41,6 +44,11 @@ public final class Views {
     n.put("updated_at", m.updatedAt().toString());
     n.put("quota_utilization", info.quotaUtilization());
     n.put("is_near_quota", info.nearQuota());
+    if (!info.available()) {
+      n.putNull("vector_count");
+      n.putNull("storage_bytes");
+      n.put("unavailable_reason", info.unavailableReason());
+    }
     return n;
   }
 
@@ -66,6 +74,7 @@ public final class Views {
 
   public static ObjectNode stats(NamespaceStats s) {
     ObjectNode n = object();
+    boolean available = s.unavailableReason() == null;
     n.put("namespace_id", s.namespaceId());
     n.put("vector_count", s.vectorCount());
     n.put("active_count", s.activeCount());
@@ -77,7 +86,13 @@ public final class Views {
     n.put("total_queries", s.usage().totalQueries());
     n.put("total_upserts", s.usage().totalUpserts());
     n.put("total_deletes", s.usage().totalDeletes());
-    n.put("status", s.status().wireName());
+    n.put("status", available ? s.status().wireName() : UNAVAILABLE);
+    if (!available) {
+      for (String unknown : new String[] {"vector_count", "active_count", "deleted_count", "storage_bytes", "quota_utilization"}) {
+        n.putNull(unknown);
+      }
+      n.put("unavailable_reason", s.unavailableReason());
+    }
     return n;
   }
 

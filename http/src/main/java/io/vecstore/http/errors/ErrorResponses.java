@@ -56,7 +56,7 @@ public final class ErrorResponses {
       write(ctx, 500, "internal_error", "Internal server error: " + e.getClass().getSimpleName(), Map.of());
     });
     routes.error(404, ctx -> {
-      if (ctx.endpoints().list().isEmpty()) {
+      if (ctx.endpoints().lastHttpEndpoint() == null) { // no route matched (before-handlers do not count)
         write(ctx, 404, "route_not_found", "No route for " + ctx.method() + " " + ctx.path(), Map.of());
       }
     });

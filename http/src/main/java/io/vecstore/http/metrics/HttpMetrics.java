@@ -71,11 +71,11 @@ public final class HttpMetrics implements AutoCloseable {
   }
 
   private static String routeOf(Context ctx) {
-    List<Endpoint> matched = ctx.endpoints().list();
-    if (matched.isEmpty()) {
+    Endpoint matched = ctx.endpoints().lastHttpEndpoint(); // before-handlers do not count
+    if (matched == null) {
       return ctx.path().startsWith("/ui") ? "/ui/*" : "unmatched";
     }
-    return matched.getLast().path;
+    return matched.path;
   }
 
   public String scrape() {
