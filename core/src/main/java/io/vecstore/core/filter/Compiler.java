@@ -60,7 +60,7 @@ final class Compiler {
       }
     }
     if (!positive) {
-      b.add(new MatchAllDocsQuery(), Occur.FILTER); // an empty And, or only negations
+      b.add(MatchAllDocsQuery.INSTANCE, Occur.FILTER); // an empty And, or only negations
     }
     return b.build();
   }
@@ -72,9 +72,21 @@ final class Compiler {
     if (children.size() == 1) {
       return compile(children.get(0));
     }
+    // NOT a OR NOT b = NOT (a AND b): the negated children share one MatchAllDocs clause, which
+    // keeps long OR-chains of != under Lucene's clause limit.
+    List<Expr> negated = new ArrayList<>();
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     for (Expr child : children) {
-      b.add(compile(child), Occur.SHOULD);
+      if (child instanceof Expr.Not not && !(not.child() instanceof Expr.Not)) {
+        negated.add(not.child());
+      } else {
+        b.add(compile(child), Occur.SHOULD);
+      }
+    }
+    if (negated.size() == 1) {
+      b.add(negation(negated.get(0)), Occur.SHOULD);
+    } else if (negated.size() > 1) {
+      b.add(negation(new Expr.And(negated)), Occur.SHOULD);
     }
     return b.build();
   }
@@ -84,7 +96,7 @@ final class Compiler {
       return compile(inner.child()); // NOT NOT x = x, and saves a MatchAllDocs clause
     }
     return new BooleanQuery.Builder()
-        .add(new MatchAllDocsQuery(), Occur.FILTER)
+        .add(MatchAllDocsQuery.INSTANCE, Occur.FILTER)
         .add(compile(child), Occur.MUST_NOT)
         .build();
   }

@@ -8,8 +8,12 @@ final class FilterLimits {
 
   /** Characters of filter text. */
   static final int MAX_CHARS = 65_536;
-  /** Comparisons (leaves) in one filter; each becomes at least one Lucene clause. */
-  static final int MAX_CLAUSES = 1024;
+  /**
+   * Comparisons (leaves) in one filter. Each becomes one to five Lucene clauses (a negation adds a
+   * MatchAllDocs clause, a numeric range is points plus doc values), and Lucene refuses queries of
+   * over 1024 clauses; {@link Filters#compile} checks the compiled total as well.
+   */
+  static final int MAX_CLAUSES = 512;
   /** Nesting of parentheses, NOT, $and, $or and $not. */
   static final int MAX_DEPTH = 32;
   /** Values in one IN / NOT IN / $in / $nin list. */
