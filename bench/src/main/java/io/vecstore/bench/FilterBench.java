@@ -1,5 +1,9 @@
 package io.vecstore.bench;
 
+import io.vecstore.core.wal.Durability;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -63,7 +67,7 @@ public final class FilterBench {
     int[] c10 = new int[docs];
 
     System.out.printf(Locale.ROOT, "FilterBench: %d docs, dim %d, k %d, num_candidates %d, seed %d, index %s%n", docs, dim, k, candidates, seed, dir);
-    try (NamespaceIndex index = NamespaceIndex.open("bench", dir, Metric.COSINE, new IndexSettings(512))) {
+    try (NamespaceIndex index = NamespaceIndex.open("bench", dir, null, Metric.COSINE, new IndexSettings(512, Durability.NONE, UnaryOperator.identity()), Map::of)) {
       long start = System.nanoTime();
       List<VectorRecord> batch = new ArrayList<>();
       for (int i = 0; i < docs; i++) {
@@ -76,7 +80,7 @@ public final class FilterBench {
         md.put("n", i);
         batch.add(new VectorRecord("v" + i, vectors[i], md));
         if (batch.size() == 1000 || i == docs - 1) {
-          index.upsert(batch, n -> {});
+          index.upsert(batch, 0, n -> {});
           batch = new ArrayList<>();
         }
       }

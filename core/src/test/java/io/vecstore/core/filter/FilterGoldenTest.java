@@ -1,5 +1,7 @@
 package io.vecstore.core.filter;
 
+import io.vecstore.core.wal.Durability;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -192,14 +194,14 @@ class FilterGoldenTest {
   private record Fixture(NamespaceIndex index, DirectoryReader reader, int size) implements AutoCloseable {
 
     static Fixture create(Path dir, List<String[]> docs) throws IOException {
-      NamespaceIndex index = NamespaceIndex.open("golden", dir, Metric.EUCLIDEAN, IndexSettings.defaults());
+      NamespaceIndex index = NamespaceIndex.open("golden", dir, null, Metric.EUCLIDEAN, IndexSettings.defaults().withDurability(Durability.NONE), Map::of);
       List<io.vecstore.core.index.VectorRecord> records = new ArrayList<>();
       int i = 0;
       for (String[] doc : docs) {
         ObjectNode metadata = doc[1].isEmpty() ? null : (ObjectNode) JSON.readTree(doc[1]);
         records.add(new io.vecstore.core.index.VectorRecord(doc[0], new float[] {i++, 1f}, metadata));
       }
-      index.upsert(records, n -> {});
+      index.upsert(records, 0, n -> {});
       index.commitIfDirty();
       DirectoryReader reader = DirectoryReader.open(FSDirectory.open(dir));
       return new Fixture(index, reader, docs.size());

@@ -1,5 +1,7 @@
 package io.vecstore.core.filter;
 
+import io.vecstore.core.wal.Durability;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,7 +90,7 @@ class FilterPropertyTest {
     Map<String, ObjectNode> metadata = new LinkedHashMap<>();
     Map<String, float[]> vectors = new LinkedHashMap<>();
 
-    try (NamespaceIndex index = NamespaceIndex.open("prop", dir, Metric.COSINE, IndexSettings.defaults())) {
+    try (NamespaceIndex index = NamespaceIndex.open("prop", dir, null, Metric.COSINE, IndexSettings.defaults().withDurability(Durability.NONE), Map::of)) {
       // Batches with commits in between give several segments; updates and deletes give deleted docs.
       List<VectorRecord> batch = new ArrayList<>();
       for (int i = 0; i < DOCS; i++) {
@@ -99,12 +101,12 @@ class FilterPropertyTest {
         metadata.put(id, md);
         vectors.put(id, v);
         if (batch.size() == 700) {
-          index.upsert(batch, n -> {});
+          index.upsert(batch, 0, n -> {});
           index.commitIfDirty();
           batch.clear();
         }
       }
-      index.upsert(batch, n -> {});
+      index.upsert(batch, 0, n -> {});
       batch.clear();
       for (int i = 0; i < 200; i++) {
         String id = "v" + random.nextInt(DOCS);
@@ -112,7 +114,7 @@ class FilterPropertyTest {
         batch.add(new VectorRecord(id, vectors.get(id), md));
         metadata.put(id, md);
       }
-      index.upsert(batch, n -> {});
+      index.upsert(batch, 0, n -> {});
       Set<String> deleted = new HashSet<>();
       for (int i = 0; i < 100; i++) {
         deleted.add("v" + random.nextInt(DOCS));
