@@ -97,6 +97,7 @@ public final class NamespaceIndex implements Closeable {
   private volatile long refreshedSeq; // written under writeLock
   private volatile long committedSeq; // written under writeLock
   private long lastLoggedSeq; // guarded by writeLock: the WAL seq of the last write applied
+  private volatile Exception failure; // a write that failed part way: the index must be discarded
   private volatile boolean closed;
 
   private NamespaceIndex(String namespaceId, Metric metric, Directory directory, IndexWriter writer,
@@ -246,12 +247,14 @@ public final class NamespaceIndex implements Closeable {
       ensureOpen();
       long newIds = countMissing(byId.keySet());
       beforeWrite.accept(newIds);
+      applying(() -> {
+        int i = 0;
+        for (VectorRecord r : byId.values()) {
+          writer.updateDocument(idTerm(r.id()), docs.get(i++));
+          overlay.put(r.id(), Boolean.TRUE);
+        }
+      });
       syncTo = log(seq -> new WalRecord.Upsert(seq, List.copyOf(byId.values())));
-      int i = 0;
-      for (VectorRecord r : byId.values()) {
-        writer.updateDocument(idTerm(r.id()), docs.get(i++));
-        overlay.put(r.id(), Boolean.TRUE);
-      }
       liveCount += newIds;
       unflushedEstimate += estimatedBytes;
       writeSeq++;
@@ -291,8 +294,8 @@ public final class NamespaceIndex implements Closeable {
 
   /** Logs and applies the deletion of ids that exist. Called under writeLock. */
   private long deleteLocked(List<String> existing) throws IOException {
+    applying(() -> writer.deleteDocuments(existing.stream().map(NamespaceIndex::idTerm).toArray(Term[]::new)));
     long syncTo = log(seq -> new WalRecord.Delete(seq, existing));
-    writer.deleteDocuments(existing.stream().map(NamespaceIndex::idTerm).toArray(Term[]::new));
     existing.forEach(id -> overlay.put(id, Boolean.FALSE));
     liveCount -= existing.size();
     writeSeq++;
@@ -515,7 +518,8 @@ public final class NamespaceIndex implements Closeable {
 
   /** False once a storage failure made this index unusable; the namespace then reopens it. */
   public boolean healthy() {
-    return !closed && writer.isOpen() && writer.getTragicException() == null && (wal == null || wal.healthy());
+    return !closed && failure == null && writer.isOpen() && writer.getTragicException() == null
+        && (wal == null || wal.healthy());
   }
 
   /** Commits and closes. Idempotent. */
@@ -529,7 +533,7 @@ public final class NamespaceIndex implements Closeable {
       closed = true;
       try {
         searchers.close();
-        if (healthyWriter()) {
+        if (healthyWriter() && failure == null) {
           commitLocked();
         }
       } finally {
@@ -576,13 +580,42 @@ public final class NamespaceIndex implements Closeable {
     return writer.isOpen() && writer.getTragicException() == null;
   }
 
-  /** Appends a record to the WAL (if any) under writeLock; returns the position to sync to. */
+  private interface LuceneWrite {
+    void run() throws IOException;
+  }
+
+  /**
+   * Applies a write to Lucene before it is logged. If Lucene fails part way, nothing was logged
+   * and the in-memory state may hold part of the batch: the index is marked failed, so the
+   * namespace discards it (rollback to the last commit) and reopens from commit + log, where the
+   * failed batch does not exist. That keeps batches all-or-nothing.
+   */
+  private void applying(LuceneWrite write) throws IOException {
+    try {
+      write.run();
+    } catch (IOException | RuntimeException e) {
+      failure = e;
+      throw e;
+    }
+  }
+
+  /**
+   * Appends a record to the WAL (if any) under writeLock; returns the position to sync to. A
+   * failed append marks the index failed too: Lucene already holds the write, which must not
+   * outlive the reply's error.
+   */
   private long log(java.util.function.LongFunction<WalRecord> record) throws IOException {
     if (wal == null) {
       return 0;
     }
     long seq = wal.nextSeq();
-    long position = wal.append(record.apply(seq));
+    long position;
+    try {
+      position = wal.append(record.apply(seq));
+    } catch (IOException | RuntimeException e) {
+      failure = e;
+      throw e;
+    }
     lastLoggedSeq = seq;
     return position;
   }

@@ -65,7 +65,12 @@ public final class WriteAheadLog implements Closeable {
     List<WalRecord> pending = new ArrayList<>();
     long maxSeq = committedSeq;
     for (int i = 0; i < segments.size(); i++) {
-      boolean last = i == segments.size() - 1;
+      // A crash can tear only the segment being appended to: the last one that has data (an
+      // open that crashed before its replay commit leaves an empty newer segment behind).
+      boolean last = true;
+      for (Path later : segments.subList(i + 1, segments.size())) {
+        last &= Files.size(later) == 0;
+      }
       for (WalRecord r : read(segments.get(i), last)) {
         maxSeq = Math.max(maxSeq, r.seq());
         if (r.seq() > committedSeq) {
