@@ -6,6 +6,7 @@ import io.javalin.json.JavalinJackson;
 import io.vecstore.core.namespace.NamespaceManager;
 import io.vecstore.http.dto.JsonCodec;
 import io.vecstore.http.errors.ErrorResponses;
+import io.vecstore.http.errors.JettyErrorHandler;
 import io.vecstore.http.metrics.HttpMetrics;
 import io.vecstore.http.routes.Routes;
 import java.time.Duration;
@@ -37,7 +38,10 @@ public final class App {
       c.jsonMapper(new JavalinJackson(JsonCodec.MAPPER, false));
       c.http.maxRequestSize = config.maxBodyBytes();
       c.http.prefer405over404 = true;
-      c.jetty.modifyServer(server -> server.setStopTimeout(30_000));
+      c.jetty.modifyServer(server -> {
+        server.setStopTimeout(30_000);
+        server.setErrorHandler(new JettyErrorHandler());
+      });
       c.staticFiles.add(s -> {
         s.hostedPath = "/ui";
         s.directory = "/vecstore-ui";

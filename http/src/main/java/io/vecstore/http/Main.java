@@ -138,21 +138,6 @@ public final class Main {
       return 1;
     }
     Javalin app = App.create(config, manager);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Shutting down: finishing requests, committing namespaces");
-      try {
-        app.stop();
-      } finally {
-        try {
-          manager.close();
-        } catch (Exception e) {
-          log.error("Closing namespaces failed", e);
-        }
-        log.info("Stopped");
-        stopped.countDown();
-      }
-    }, "vecstore-shutdown"));
     try {
       app.start(config.host(), config.port());
     } catch (RuntimeException e) {
@@ -164,11 +149,31 @@ public final class Main {
       }
       return 1;
     }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutting down: finishing requests, committing namespaces");
+      int status = 0;
+      try {
+        app.stop(); // refuses new requests, waits for running ones
+      } catch (RuntimeException e) {
+        log.error("Stopping the HTTP server failed", e);
+        status = 1;
+      }
+      try {
+        manager.close();
+      } catch (Exception e) {
+        log.error("Closing namespaces failed", e);
+        status = 1;
+      }
+      log.info("Stopped");
+      // A JVM ended by SIGTERM exits with 143 even after a clean shutdown; service managers and
+      // orchestrators read that as a failure. Every namespace is committed now, so say so.
+      Runtime.getRuntime().halt(status);
+    }, "vecstore-shutdown"));
     log.info("VecStore listening on http://{}:{} (data: {}, durability: {})",
         hostForUrl(config.host()), app.port(), manager.layout().root(),
         config.durability().name().toLowerCase(java.util.Locale.ROOT));
     try {
-      stopped.await();
+      new CountDownLatch(1).await(); // until the shutdown hook halts the JVM
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -284,11 +284,9 @@ public final class NamespaceManager implements Closeable {
     try (QuotaGuard.QuerySlot slot = guard.acquireQuerySlot(meta.quotas())) {
       guard.admitRequest(meta.quotas());
       ns.count(Operation.QUERY);
-      if (meta.dimension() == null) {
-        return List.of(); // nothing was ever written
-      }
-      return ns.withIndex(index ->
-          index.search(request.vector(), k, candidates, filter, request.includeMetadata(), request.includeValues()));
+      return ns.withIndex(index -> meta.dimension() == null
+          ? List.of() // nothing was ever written
+          : index.search(request.vector(), k, candidates, filter, request.includeMetadata(), request.includeValues()));
     }
   }
 

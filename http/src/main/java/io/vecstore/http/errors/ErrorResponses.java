@@ -65,10 +65,15 @@ public final class ErrorResponses {
   }
 
   public static void write(Context ctx, int status, String code, String message, Map<String, Object> details) {
+    ctx.status(status).contentType("application/json").result(body(code, message, details));
+  }
+
+  /** The error body: {@code {"error": message, "code": code, …details}}. */
+  static byte[] body(String code, String message, Map<String, Object> details) {
     ObjectNode body = JsonCodec.MAPPER.createObjectNode();
     body.put("error", message);
     body.put("code", code);
     details.forEach((k, v) -> body.set(k, JsonCodec.MAPPER.valueToTree(v)));
-    ctx.status(status).contentType("application/json").result(JsonCodec.toBytes(body));
+    return JsonCodec.toBytes(body);
   }
 }
