@@ -142,6 +142,7 @@ test('namespaces table shows counts, storage and utilization after upserts', asy
   assert.equal(await warn.locator('.cell-vectors .util-warn').count(), 1);
   assert.match(await warn.innerText(), /Near quota/);
   assert.equal(await page.locator(`tr[data-id="${NS_FULL}"] .cell-vectors .util-full`).count(), 1);
+  assert.match(await page.locator(`tr[data-id="${NS_FULL}"]`).innerText(), /Quota full/);
   assert.ok(Number((await text('[data-figure=vectors] .figure-value')).replace(/\D/g, '')) >= 49);
   await shot('namespaces');
 

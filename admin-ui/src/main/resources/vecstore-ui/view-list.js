@@ -3,7 +3,7 @@ import * as api from './api.js';
 import { h, mount } from './dom.js';
 import { errorBox } from './errors.js';
 import * as fmt from './format.js';
-import { statusBadge, utilBar } from './widgets.js';
+import { quotaFlag, statusBadge, utilBar } from './widgets.js';
 
 const PAGE_SIZE = 25;
 const STATUSES = ['active', 'read_only', 'suspended', 'pending_deletion'];
@@ -113,7 +113,7 @@ function nsTable(namespaces) {
           h('a', { href, class: 'ns-id' }, n.id),
           n.name && n.name !== n.id ? h('div', { class: 'muted small' }, n.name) : null),
         h('td', { 'data-label': head[1] }, statusBadge(n.status),
-          n.is_near_quota ? h('span', { class: 'near-quota', title: `Quota utilization ${fmt.percent(n.quota_utilization)}` }, '⚠ Near quota') : null),
+          quotaFlag(n)),
         h('td', { 'data-label': head[2], class: 'cell-vectors' }, utilBar(n.vector_count, n.quotas.max_vectors, fmt.count)),
         h('td', { 'data-label': head[3], class: 'cell-storage' }, utilBar(n.storage_bytes, n.quotas.max_storage_bytes, fmt.bytes)),
         h('td', { 'data-label': head[4], class: 'muted small' }, `${n.metric}${n.dimension ? ' · ' + n.dimension + 'd' : ''}`));

@@ -5,7 +5,7 @@ import { h, mount } from './dom.js';
 import { errorBox, okBox } from './errors.js';
 import * as fmt from './format.js';
 import { quotaFieldset } from './quotas.js';
-import { confirmDialog, statusBadge, utilBar } from './widgets.js';
+import { confirmDialog, quotaFlag, statusBadge, utilBar } from './widgets.js';
 
 const POLL_MS = 2000;
 const SAMPLES = 60; // two minutes of history at one sample per 2 s
@@ -67,7 +67,7 @@ export function render(root, [id]) {
     statusSel.value = n.status;
     mount(head,
       h('div', {},
-        h('h1', {}, n.id, ' ', statusBadge(n.status), n.is_near_quota ? h('span', { class: 'near-quota' }, '⚠ Near quota') : null),
+        h('h1', {}, n.id, ' ', statusBadge(n.status), quotaFlag(n)),
         n.name && n.name !== n.id ? h('div', { class: 'subtitle' }, n.name) : null,
         n.description ? h('p', { class: 'muted' }, n.description) : null),
       h('a', { class: 'btn', href: '#/query?ns=' + encodeURIComponent(n.id) }, 'Query playground'));

@@ -6,6 +6,14 @@ export function statusBadge(status) {
   return h('span', { class: `badge badge-${status}`, 'data-status': status }, fmt.statusLabel(status));
 }
 
+/** The near-quota flag of a namespace object: amber above 80%, red once a quota is full. */
+export function quotaFlag(n) {
+  if (!n.is_near_quota && n.quota_utilization < 1) return null;
+  const full = n.quota_utilization >= 1;
+  return h('span', { class: full ? 'near-quota quota-full' : 'near-quota', title: `Quota utilization ${fmt.percent(n.quota_utilization)}` },
+    full ? '⚠ Quota full' : '⚠ Near quota');
+}
+
 /** Level of a used/limit ratio, as in the issue: amber above 80%, red at 100%. */
 export function level(ratio) {
   return ratio >= 1 ? 'full' : ratio > 0.8 ? 'warn' : 'ok';
