@@ -1,0 +1,303 @@
+// End-to-end tests of the admin UI in headless Chromium against a real VecStore server.
+// Run through run.sh, which starts the server and sets VECSTORE_URL. The tests run in file
+// order and share one namespace, like an operator's session: create, fill, edit, query, delete.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.VECSTORE_URL ?? assert.fail('VECSTORE_URL is not set; run run.sh');
+const SHOTS = process.env.UI_SHOTS_DIR ?? '/tmp/ui-shots';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+
+// Unique per run, so the tests also pass against a server that already has data.
+const RUN = 'ui-' + Date.now().toString(36);
+const NS = `${RUN}-shop`;
+const NS_WARN = `${RUN}-warn`; // 9 of 10 vectors: amber bar, near quota
+const NS_FULL = `${RUN}-full`; // 10 of 10: red bar
+
+let context;
+let page;
+let userDataDir;
+const problems = []; // page errors, console errors and failed requests nobody expected
+const badResponses = []; // every HTTP answer >= 400 the page received: {method, path, status}
+const expected = []; // the ones a test provokes on purpose: {method, path, status}
+
+/** Declares that the next `method path` answer with `status` is provoked on purpose. */
+function expectFailure(method, path, status) {
+  expected.push({ method, path, status });
+}
+
+async function rest(method, path, body) {
+  const res = await fetch(BASE + path, {
+    method,
+    headers: body ? { 'Content-Type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+function vectors(n, prefix = 'v') {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `${prefix}${i}`,
+    values: [Math.cos(i), Math.sin(i), (i % 7) / 7, 1],
+    metadata: { category: i % 2 ? 'tech' : 'food', rank: i },
+  }));
+}
+
+const shot = (name, p = page) => p.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
+const ui = (hash) => page.goto(`${BASE}/ui/${hash}`);
+const text = (sel) => page.locator(sel).innerText();
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  userDataDir = mkdtempSync(join(tmpdir(), 'vecstore-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 },
+  });
+  context.setDefaultTimeout(10_000);
+  page = context.pages()[0] ?? (await context.newPage());
+  watch(page);
+});
+
+after(async () => {
+  await context?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+function watch(p) {
+  p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  p.on('requestfailed', (r) => problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
+  p.on('response', (r) => {
+    if (r.status() >= 400) badResponses.push({ method: r.request().method(), path: new URL(r.url()).pathname, status: r.status() });
+  });
+  p.on('console', (m) => {
+    // Chromium logs every HTTP error answer as "Failed to load resource"; those are
+    // checked against the expected failures in the last test, everything else is a problem.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console error: ${m.text()}`);
+  });
+}
+
+test('create form: checks the id, shows the server error, creates the namespace', async () => {
+  await ui('#/new');
+  await page.fill('#c-id', '-bad');
+  await page.locator('#c-id-hint.field-error').waitFor();
+  assert.match(await text('#c-id-hint'), /start with a letter or digit/);
+
+  await page.fill('#c-id', NS);
+  await page.fill('#c-name', 'Shop search');
+  await page.check('input[name=tier][value=free]', { force: true });
+  assert.equal(await page.inputValue('#c-max_vectors'), '10000');
+  assert.equal(await page.inputValue('#c-max_storage_bytes'), '100'); // MiB
+  await page.fill('#c-max_vectors', '500');
+  // A dimension the server rejects: its own message must be shown.
+  await page.fill('#c-dimension', '0');
+  expectFailure('POST', '/admin/namespaces', 400);
+  await page.click('button[type=submit]');
+  await page.locator('.alert-error[data-code=invalid_argument]').waitFor();
+  assert.match(await text('.alert-error'), /dimension must be between 1 and 4096, got: 0/);
+  await shot('create-error');
+
+  await page.fill('#c-dimension', '4');
+  await page.click('button[type=submit]');
+  await page.waitForURL(`**/ui/#/ns/${NS}`);
+  await page.locator('h1', { hasText: NS }).waitFor();
+  const { json } = await rest('GET', `/admin/namespaces/${NS}`);
+  assert.equal(json.name, 'Shop search');
+  assert.equal(json.dimension, 4);
+  assert.deepEqual(json.quotas, {
+    max_vectors: 500, max_storage_bytes: 104857600, max_requests_per_second: 10, max_concurrent_queries: 2,
+    max_dimension: 1536, max_results_per_query: 100, max_batch_size: 100,
+  });
+});
+
+test('create form: a duplicate id shows the server message keyed on namespace_exists', async () => {
+  await ui('#/new');
+  await page.fill('#c-id', NS);
+  expectFailure('POST', '/admin/namespaces', 409);
+  await page.click('button[type=submit]');
+  await page.locator('.alert-error[data-code=namespace_exists]').waitFor();
+  assert.match(await text('.alert-error'), new RegExp(`Namespace already exists: ${NS}`));
+  assert.ok(await page.locator('#c-id.invalid').count());
+});
+
+test('namespaces table shows counts, storage and utilization after upserts', async () => {
+  assert.equal((await rest('POST', `/v1/namespaces/${NS}/vectors`, { vectors: vectors(30) })).status, 200);
+  for (const [id, n] of [[NS_WARN, 9], [NS_FULL, 10]]) {
+    assert.equal((await rest('POST', '/admin/namespaces', { id, quotas: { max_vectors: 10 } })).status, 201);
+    assert.equal((await rest('POST', `/v1/namespaces/${id}/vectors`, { vectors: vectors(n) })).status, 200);
+  }
+  await ui(`#/?prefix=${RUN}`);
+  const row = page.locator(`#ns-table tr[data-id="${NS}"]`);
+  await row.waitFor();
+  assert.equal(await page.locator('#ns-table tbody tr').count(), 3);
+  assert.match(await row.locator('.cell-vectors').innerText(), /30 \/ 500/);
+  assert.match(await row.locator('.cell-storage').innerText(), /\/ 100 MiB/);
+  assert.equal(await row.locator('.badge').innerText(), 'Active');
+  const warn = page.locator(`tr[data-id="${NS_WARN}"]`);
+  assert.equal(await warn.locator('.cell-vectors .util-warn').count(), 1);
+  assert.match(await warn.innerText(), /Near quota/);
+  assert.equal(await page.locator(`tr[data-id="${NS_FULL}"] .cell-vectors .util-full`).count(), 1);
+  assert.match(await page.locator(`tr[data-id="${NS_FULL}"]`).innerText(), /Quota full/);
+  assert.ok(Number((await text('[data-figure=vectors] .figure-value')).replace(/\D/g, '')) >= 49);
+  await shot('namespaces');
+
+  // Filters: a status nobody has yet gives the empty state; clearing brings rows back.
+  await page.selectOption('#f-status', 'suspended');
+  await page.locator('.empty').waitFor();
+  await page.selectOption('#f-status', '');
+  await row.waitFor();
+});
+
+test('namespace page: quota edits are saved with merge semantics', async () => {
+  await ui(`#/ns/${NS}`);
+  await page.locator('#quota-form').waitFor();
+  assert.equal(await page.inputValue('#q-max_vectors'), '500');
+  await page.fill('#q-max_vectors', '2000');
+  await page.fill('#q-max_batch_size', ''); // empty = unlimited
+  await page.click('#quota-form button[type=submit]');
+  await page.locator('#quota-form .alert-ok', { hasText: 'Quotas saved' }).waitFor();
+  const { json } = await rest('GET', `/admin/namespaces/${NS}`);
+  assert.equal(json.quotas.max_vectors, 2000);
+  assert.equal(json.quotas.max_batch_size, null);
+  assert.equal(json.quotas.max_results_per_query, 100); // untouched fields keep their values
+  assert.equal(json.quotas.max_storage_bytes, 104857600);
+});
+
+test('namespace page: live counters and requests/s chart follow traffic', async () => {
+  await ui(`#/ns/${NS}`);
+  await page.locator('[data-stat=total_queries]').waitFor();
+  const before = Number(await text('[data-stat=total_queries] .stat-value'));
+  // ~4 queries/s for 5 s, under the free tier's 10 requests/s.
+  const traffic = (async () => {
+    for (let i = 0; i < 20; i++) {
+      await rest('POST', `/v1/namespaces/${NS}/query`, { vector: [1, 0, 0, 1], k: 3 });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  await page.waitForFunction(() => /^(?!0\/s)\d/.test(document.querySelector('#rate-queries')?.textContent ?? ''), null, { timeout: 8000 });
+  await traffic;
+  await page.waitForFunction((b) => Number(document.querySelector('[data-stat=total_queries] .stat-value').textContent) >= b + 20, before);
+  assert.equal(await page.locator('.chart polyline').count(), 2);
+  await shot('namespace');
+});
+
+test('namespace page: suspending asks for confirmation', async () => {
+  await ui(`#/ns/${NS}`);
+  await page.locator('#status-select').waitFor();
+  await page.selectOption('#status-select', 'suspended');
+  await page.click('#status-apply');
+  await page.locator('dialog[open]').waitFor();
+  await page.click('dialog[open] button[value=cancel]');
+  assert.equal((await rest('GET', `/admin/namespaces/${NS}`)).json.status, 'active');
+
+  await page.selectOption('#status-select', 'suspended');
+  await page.click('#status-apply');
+  await page.click('dialog[open] button[value=ok]');
+  await page.locator('h1 .badge[data-status=suspended]').waitFor();
+  assert.equal((await rest('GET', `/admin/namespaces/${NS}`)).json.status, 'suspended');
+
+  // A suspended namespace refuses queries: the playground shows it by code.
+  await ui(`#/query?ns=${NS}`);
+  await page.fill('#p-vid', 'v1');
+  expectFailure('GET', `/v1/namespaces/${NS}/vectors/v1`, 403);
+  await page.click('#p-run');
+  await page.locator('#p-out .alert-error[data-code=namespace_suspended]').waitFor();
+
+  // Back to active needs no confirmation.
+  await ui(`#/ns/${NS}`);
+  await page.locator('#status-select').waitFor();
+  await page.selectOption('#status-select', 'active');
+  await page.click('#status-apply');
+  await page.locator('h1 .badge[data-status=active]').waitFor();
+  assert.equal(await page.locator('dialog[open]').count(), 0);
+});
+
+test('query playground: results for a stored vector, errors for bad k and filter', async () => {
+  await ui(`#/query?ns=${NS}`);
+  await page.fill('#p-vid', 'v3');
+  await page.fill('#p-k', '5');
+  await page.click('#p-run');
+  await page.locator('#p-results').waitFor();
+  assert.equal(await page.locator('#p-results tbody tr').count(), 5);
+  const first = page.locator('#p-results tbody tr').first();
+  assert.equal(await first.getAttribute('data-id'), 'v3');
+  assert.match(await first.innerText(), /0\.0000/);
+  assert.match(await first.innerText(), /"category":"tech"/);
+  await shot('playground');
+
+  await page.fill('#p-k', '0');
+  expectFailure('POST', `/v1/namespaces/${NS}/query`, 400);
+  await page.click('#p-run');
+  await page.locator('#p-out .alert-error[data-code=invalid_argument]').waitFor();
+  assert.match(await text('#p-out'), /k must be between 1 and \d+, got: 0/);
+
+  // Malformed under any filter grammar, so this holds before and after filters land.
+  await page.fill('#p-k', '5');
+  await page.fill('#p-filter', "category = = 'tech'");
+  expectFailure('POST', `/v1/namespaces/${NS}/query`, 400);
+  await page.click('#p-run');
+  await page.locator('#p-out .alert-error[data-code=invalid_filter]').waitFor();
+  assert.ok(await page.locator('#p-filter.invalid').count());
+
+  // A pasted vector of the wrong dimension.
+  await page.fill('#p-filter', '');
+  await page.check('input[name=p-mode][value=paste]', { force: true });
+  await page.fill('#p-vector', '[1, 2, 3]');
+  expectFailure('POST', `/v1/namespaces/${NS}/query`, 400);
+  await page.click('#p-run');
+  await page.locator('#p-out .alert-error[data-code=dimension_mismatch]').waitFor();
+});
+
+test('narrow window (390 px): no horizontal overflow', async () => {
+  const narrow = await context.newPage();
+  watch(narrow);
+  await narrow.setViewportSize({ width: 390, height: 844 });
+  for (const [hash, ready, name] of [
+    [`#/?prefix=${RUN}`, '#ns-table', 'narrow-namespaces'],
+    [`#/ns/${NS_WARN}`, '#quota-form', 'narrow-namespace'],
+    [`#/query?ns=${NS}`, '#p-run', 'narrow-playground'],
+    ['#/new', '#c-id', 'narrow-create'],
+  ]) {
+    await narrow.goto(`${BASE}/ui/${hash}`);
+    await narrow.locator(ready).waitFor();
+    const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(overflow, 0, `${hash} overflows by ${overflow}px`);
+    await shot(name, narrow);
+  }
+  await narrow.close();
+});
+
+test('delete asks to type the id', async () => {
+  await ui(`#/ns/${NS}`);
+  await page.click('#delete-btn');
+  const confirm = page.locator('dialog[open] button[value=ok]');
+  assert.ok(await confirm.isDisabled());
+  await page.fill('dialog[open] input', NS.slice(0, -1));
+  assert.ok(await confirm.isDisabled());
+  await page.fill('dialog[open] input', NS);
+  assert.ok(await confirm.isEnabled());
+  await confirm.click();
+  await page.waitForURL('**/ui/#/');
+  await page.locator('#ns-table, .empty').first().waitFor();
+  assert.equal(await page.locator(`tr[data-id="${NS}"]`).count(), 0);
+  const gone = await rest('GET', `/admin/namespaces/${NS}`);
+  assert.equal(gone.status, 404);
+  assert.equal(gone.json.code, 'namespace_not_found');
+});
+
+test('no console errors, page errors or unexpected failed requests', () => {
+  const unexpected = badResponses.filter((r) => {
+    const i = expected.findIndex((e) => e.method === r.method && e.path === r.path && e.status === r.status);
+    if (i < 0) return true;
+    expected.splice(i, 1);
+    return false;
+  });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(unexpected, []);
+  assert.deepEqual(expected, [], 'every provoked failure was seen');
+});
