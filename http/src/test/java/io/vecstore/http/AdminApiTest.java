@@ -124,6 +124,7 @@ class AdminApiTest {
     } while (cursor != null);
     assertEquals(List.of("t-01", "t-02", "t-03", "t-04", "t-05"), seen);
 
+    assertEquals(5, server.get("/admin/namespaces?limit=2&prefix=t-").json().get("total").asInt());
     server.put("/admin/namespaces/t-03/status", "{\"status\":\"suspended\"}");
     Response suspended = server.get("/admin/namespaces?status=suspended");
     assertEquals(1, suspended.json().get("namespaces").size());

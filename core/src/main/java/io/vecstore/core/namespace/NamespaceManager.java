@@ -159,7 +159,22 @@ public final class NamespaceManager implements Closeable {
       }
       page.add(info(ns));
     }
-    return new NamespacePage(page, next);
+    return new NamespacePage(page, next, count(prefix, status));
+  }
+
+  /** How many namespaces match a listing's prefix and status, over all pages. In memory only. */
+  private long count(String prefix, NamespaceStatus status) {
+    var from = prefix == null ? namespaces : namespaces.tailMap(prefix, true);
+    long n = 0;
+    for (Namespace ns : from.values()) {
+      if (prefix != null && !ns.id.startsWith(prefix)) {
+        break;
+      }
+      if (status == null || ns.meta().status() == status) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Deletes a namespace and all its data; in any status. */
@@ -412,7 +427,9 @@ public final class NamespaceManager implements Closeable {
 
   private NamespaceInfo info(Namespace ns, NamespaceMeta meta) {
     try {
-      long[] counts = ns.withIndex(index -> new long[] {index.vectorCount(), index.storageBytes() + index.logBytes()});
+      // Writes not yet flushed count by their estimate, so a list right after an upsert is not stale.
+      long[] counts = ns.withIndex(index -> new long[] {
+          index.vectorCount(), index.storageBytes() + index.logBytes() + index.unflushedBytes()});
       return NamespaceInfo.of(meta, counts[0], counts[1]);
     } catch (UnavailableException e) {
       return NamespaceInfo.unavailable(meta, e.getMessage());

@@ -6,8 +6,9 @@ import java.util.List;
  * One page of a namespace listing.
  *
  * @param nextCursor opaque cursor for the next page, or null on the last page
+ * @param total namespaces matching the listing's prefix and status, over all pages
  */
-public record NamespacePage(List<NamespaceInfo> namespaces, String nextCursor) {
+public record NamespacePage(List<NamespaceInfo> namespaces, String nextCursor, long total) {
   public NamespacePage {
     namespaces = List.copyOf(namespaces);
   }

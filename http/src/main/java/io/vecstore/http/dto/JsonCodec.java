@@ -57,6 +57,9 @@ public final class JsonCodec {
       throw new InvalidRequestException("malformed_json", "Malformed JSON: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
               + ", column " + e.getLocation().getColumnNr()));
+    } catch (NumberFormatException | ArithmeticException e) {
+      // A number Jackson tokenized but cannot represent, e.g. an exponent beyond int range.
+      throw new InvalidRequestException("malformed_json", "Malformed JSON: number out of range");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -69,6 +69,7 @@ public final class Views {
     ArrayNode list = n.putArray("namespaces");
     page.namespaces().forEach(i -> list.add(namespace(i)));
     n.put("next_cursor", page.nextCursor());
+    n.put("total", page.total());
     return n;
   }
 
