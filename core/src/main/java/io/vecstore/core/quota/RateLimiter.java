@@ -13,7 +13,14 @@ final class RateLimiter {
 
   private static final long SECOND_NANOS = 1_000_000_000L;
 
-  private long[] admitted = new long[0]; // ring buffer of admission times, oldest at head
+  private static final int INITIAL_CAPACITY = 16;
+
+  /**
+   * Ring buffer of the admission times still in the window, oldest at head. It grows with the
+   * admissions actually made, never with the configured limit: a limit of a billion requests a
+   * second must not allocate gigabytes.
+   */
+  private long[] admitted = new long[INITIAL_CAPACITY];
   private int head;
   private int size;
 
@@ -27,33 +34,31 @@ final class RateLimiter {
     if (limit <= 0) {
       return SECOND_NANOS;
     }
-    int capacity = limit >= 1 ? (int) Math.min(Math.floor(limit), Integer.MAX_VALUE - 8) : 1;
+    long capacity = limit >= 1 ? (long) Math.floor(limit) : 1;
     long window = limit >= 1 ? SECOND_NANOS : (long) Math.ceil(SECOND_NANOS / limit);
-    resize(capacity);
     while (size > 0 && now - admitted[head] >= window) {
       head = (head + 1) % admitted.length;
       size--;
     }
     if (size >= capacity) {
-      return admitted[head] + window - now;
+      // A lowered limit may leave more than it in the window: wait until enough have left it.
+      long oldestThatMustLeave = admitted[(int) ((head + size - capacity) % admitted.length)];
+      return oldestThatMustLeave + window - now;
+    }
+    if (size == admitted.length) {
+      grow();
     }
     admitted[(head + size) % admitted.length] = now;
     size++;
     return 0;
   }
 
-  /** Keeps the newest entries when the limit changes. */
-  private void resize(int capacity) {
-    if (admitted.length == capacity) {
-      return;
-    }
-    long[] next = new long[capacity];
-    int keep = Math.min(size, capacity);
-    for (int i = 0; i < keep; i++) {
-      next[i] = admitted[(head + size - keep + i) % admitted.length];
+  private void grow() {
+    long[] next = new long[admitted.length * 2];
+    for (int i = 0; i < size; i++) {
+      next[i] = admitted[(head + i) % admitted.length];
     }
     admitted = next;
     head = 0;
-    size = keep;
   }
 }

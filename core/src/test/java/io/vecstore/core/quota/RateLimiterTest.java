@@ -83,6 +83,25 @@ class RateLimiterTest {
   }
 
   @Test
+  void hugeLimitsCostMemoryOnlyForAdmittedRequests() {
+    RateLimiter limiter = new RateLimiter();
+    for (int i = 0; i < 1000; i++) {
+      assertEquals(0, limiter.tryAcquire(1e12, i)); // would be terabytes if sized by the limit
+    }
+  }
+
+  @Test
+  void loweredLimitWaitsUntilEnoughAdmissionsLeaveTheWindow() {
+    RateLimiter limiter = new RateLimiter();
+    for (int i = 0; i < 10; i++) {
+      assertEquals(0, limiter.tryAcquire(100, i * 1000L));
+    }
+    // Limit 2 now: 10 in the window; the 9th oldest (at 8000) must leave before a new one fits.
+    assertEquals(8000 + SECOND - 20_000, limiter.tryAcquire(2, 20_000));
+    assertEquals(0, limiter.tryAcquire(2, SECOND + 8000));
+  }
+
+  @Test
   void messagesPrintLimitsWithoutTrailingZero() {
     assertEquals("10", QuotaGuard.plain(10.0));
     assertEquals("2.5", QuotaGuard.plain(2.5));
