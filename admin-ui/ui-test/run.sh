@@ -5,13 +5,13 @@
 # test fails.
 #
 #   admin-ui/ui-test/run.sh          (from anywhere; bin/vecstore test calls it)
-#   UI_SHOTS_DIR=dir run.sh          screenshots go there (default /tmp/ui-shots)
+#   UI_SHOTS_DIR=dir run.sh          screenshots go there (default admin-ui/target/ui-shots)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 CHROMIUM=/usr/bin/chromium
-export UI_SHOTS_DIR="${UI_SHOTS_DIR:-/tmp/ui-shots}"
+export UI_SHOTS_DIR="${UI_SHOTS_DIR:-$ROOT/admin-ui/target/ui-shots}"
 
 say() { echo "ui-test: $*" >&2; }
 

@@ -138,9 +138,9 @@ public final class HttpBench {
     for (Durability d : Durability.values()) {
       try (Server s = Server.start(d)) {
         create(s, "d", "unlimited");
-        int n = vectors / 5;
-        double a = upsertRate(s, "d", n / 4, 1, 1);
-        double b = upsertRate(s, "d", n / 4, 1, 4);
+        int n = vectors;
+        double a = upsertRate(s, "d", n / 5, 1, 1);
+        double b = upsertRate(s, "d", n / 5, 1, 4);
         double c = upsertRate(s, "d", n, 100, 1);
         double e = upsertRate(s, "d", n, 100, 4);
         System.out.printf(Locale.ROOT, "%-9s %14.0f %14.0f %14.0f %14.0f%n", d.name().toLowerCase(Locale.ROOT), a, b, c, e);

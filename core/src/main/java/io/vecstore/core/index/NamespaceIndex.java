@@ -360,7 +360,7 @@ public final class NamespaceIndex implements Closeable {
       Query preFilter = filter;
       if (preFilter == null && live <= numCandidates) {
         // With a filter no larger than the candidate count Lucene scores every document exactly.
-        preFilter = new MatchAllDocsQuery();
+        preFilter = MatchAllDocsQuery.INSTANCE;
       }
       TopDocs top = s.search(new KnnFloatVectorQuery(FieldNames.VECTOR, vector, numCandidates, preFilter), numCandidates);
       List<Candidate> candidates = rescore(s, top.scoreDocs, vector, includeValues);
