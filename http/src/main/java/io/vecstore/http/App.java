@@ -4,6 +4,8 @@ import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.vecstore.core.namespace.NamespaceManager;
+import io.vecstore.http.auth.Access;
+import io.vecstore.http.auth.Authenticator;
 import io.vecstore.http.dto.JsonCodec;
 import io.vecstore.http.errors.ErrorResponses;
 import io.vecstore.http.errors.JettyErrorHandler;
@@ -67,16 +69,18 @@ public final class App {
           gate.enter(ctx);
         }
       });
-      c.routes.get("/", ctx -> ctx.redirect("/ui/"));
-      c.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+      Authenticator auth = new Authenticator(config.adminKey(), config.metricsPublic(), manager, metrics::countAuthFailure);
+      c.routes.beforeMatched(auth::check);
+      c.routes.get("/", ctx -> ctx.redirect("/ui/"), Access.OPEN);
+      c.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")), Access.OPEN);
       c.routes.get("/ready", ctx -> {
         if (ready.get()) {
           ctx.json(Map.of("status", "ready"));
         } else {
           ErrorResponses.write(ctx, 503, "not_ready", "Server is starting or shutting down", Map.of());
         }
-      });
-      c.routes.get("/metrics", ctx -> ctx.contentType(HttpMetrics.CONTENT_TYPE).result(metrics.scrape()));
+      }, Access.OPEN);
+      c.routes.get("/metrics", ctx -> ctx.contentType(HttpMetrics.CONTENT_TYPE).result(metrics.scrape()), Access.METRICS);
       Routes.register(c.routes, manager, config.maxBodyBytes());
     });
   }

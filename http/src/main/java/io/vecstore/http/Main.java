@@ -5,6 +5,10 @@ import io.vecstore.core.namespace.ManagerConfig;
 import io.vecstore.core.namespace.NamespaceManager;
 import java.io.PrintStream;
 import io.vecstore.core.wal.Durability;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -37,6 +41,11 @@ public final class Main {
                               async: fsync every --async-fsync-ms, a power loss can lose that window;
                               none: no write-ahead log, only commits every second are durable
         --async-fsync-ms N    fsync interval of async durability (default 100)
+        --admin-key-file F    file holding the admin key (or set VECSTORE_ADMIN_KEY); with a key
+                              every route but /health, /ready and the UI needs it or a namespace key
+        --metrics-public      serve /metrics without a key even when an admin key is set
+      Without an admin key the server has no authentication and refuses to listen on anything
+      but a loopback address.
         -h, --help            show this help
       """;
 
@@ -89,13 +98,19 @@ public final class Main {
     long maxBody = ServerConfig.DEFAULT_MAX_BODY_BYTES;
     Durability durability = Durability.REQUEST;
     long asyncFsyncMs = 100;
+    String adminKey = emptyToNull(System.getenv("VECSTORE_ADMIN_KEY"));
+    boolean metricsPublic = false;
     while (!args.isEmpty()) {
       String flag = args.pop();
       if (isHelp(flag)) {
         return null;
       }
+      if (flag.equals("--metrics-public")) {
+        metricsPublic = true;
+        continue;
+      }
       String value = switch (flag) {
-        case "--data", "--host", "--port", "--max-body-bytes", "--durability", "--async-fsync-ms" -> {
+        case "--data", "--host", "--port", "--max-body-bytes", "--durability", "--async-fsync-ms", "--admin-key-file" -> {
           if (args.isEmpty()) {
             throw new IllegalArgumentException(flag + " needs a value");
           }
@@ -110,10 +125,42 @@ public final class Main {
         case "--max-body-bytes" -> maxBody = parseLong(flag, value, 1, Long.MAX_VALUE);
         case "--durability" -> durability = Durability.parse(value);
         case "--async-fsync-ms" -> asyncFsyncMs = parseLong(flag, value, 1, 60_000);
+        case "--admin-key-file" -> adminKey = readKeyFile(value);
         default -> throw new IllegalStateException(flag);
       }
     }
-    return new ServerConfig(host, port, data, maxBody, durability, Duration.ofMillis(asyncFsyncMs));
+    ServerConfig config = new ServerConfig(host, port, data, maxBody, durability, Duration.ofMillis(asyncFsyncMs),
+        adminKey, metricsPublic);
+    if (adminKey == null && !isLoopback(host)) {
+      throw new IllegalArgumentException("Refusing to listen on " + host + " without an admin key: anyone who can "
+          + "reach the port could read and delete every namespace. Set VECSTORE_ADMIN_KEY or --admin-key-file, "
+          + "or listen on 127.0.0.1.");
+    }
+    return config;
+  }
+
+  private static String readKeyFile(String path) {
+    try {
+      String key = Files.readString(Path.of(path)).trim();
+      if (key.isEmpty()) {
+        throw new IllegalArgumentException("--admin-key-file " + path + " is empty");
+      }
+      return key;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--admin-key-file " + path + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--host " + host + " is not a known address");
+    }
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
   }
 
   private static Long parseLong(String flag, String value, long min, long max) {
@@ -169,9 +216,10 @@ public final class Main {
       // orchestrators read that as a failure. Every namespace is committed now, so say so.
       Runtime.getRuntime().halt(status);
     }, "vecstore-shutdown"));
-    log.info("VecStore listening on http://{}:{} (data: {}, durability: {})",
+    log.info("VecStore listening on http://{}:{} (data: {}, durability: {}, {})",
         hostForUrl(config.host()), app.port(), manager.layout().root(),
-        config.durability().name().toLowerCase(java.util.Locale.ROOT));
+        config.durability().name().toLowerCase(java.util.Locale.ROOT),
+        config.adminKey() == null ? "no admin key: authentication off, loopback only" : "admin key required");
     try {
       new CountDownLatch(1).await(); // until the shutdown hook halts the JVM
     } catch (InterruptedException e) {

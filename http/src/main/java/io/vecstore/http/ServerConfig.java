@@ -10,9 +10,21 @@ import java.util.Objects;
  * How the HTTP server runs, built by {@link Main} from flags.
  *
  * @param maxBodyBytes largest request body; larger ones get 413
+ * @param adminKey the key that opens every route, or null for no authentication (loopback only)
+ * @param metricsPublic whether /metrics needs no key even when an admin key is set
  */
 public record ServerConfig(
-    String host, int port, Path dataDir, long maxBodyBytes, Durability durability, Duration asyncFsyncInterval) {
+    String host,
+    int port,
+    Path dataDir,
+    long maxBodyBytes,
+    Durability durability,
+    Duration asyncFsyncInterval,
+    String adminKey,
+    boolean metricsPublic) {
+
+  /** Shortest admin key accepted: shorter ones are guessable. */
+  public static final int MIN_ADMIN_KEY_LENGTH = 16;
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -26,6 +38,10 @@ public record ServerConfig(
     }
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(asyncFsyncInterval, "asyncFsyncInterval");
+    if (adminKey != null && adminKey.length() < MIN_ADMIN_KEY_LENGTH) {
+      throw new IllegalArgumentException(
+          "the admin key must be at least " + MIN_ADMIN_KEY_LENGTH + " characters, got: " + adminKey.length());
+    }
     if (maxBodyBytes < 1) {
       throw new IllegalArgumentException("maxBodyBytes must be positive, got: " + maxBodyBytes);
     }
@@ -34,15 +50,26 @@ public record ServerConfig(
   /** Defaults for everything but the data directory; port 0 picks a free port (tests). */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, DEFAULT_MAX_BODY_BYTES, Durability.REQUEST,
-        Duration.ofMillis(100));
+        Duration.ofMillis(100), null, false);
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, maxBodyBytes, durability, asyncFsyncInterval);
+    return new ServerConfig(host, newPort, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic);
   }
 
   public ServerConfig withMaxBodyBytes(long bytes) {
-    return new ServerConfig(host, port, dataDir, bytes, durability, asyncFsyncInterval);
+    return new ServerConfig(host, port, dataDir, bytes, durability, asyncFsyncInterval, adminKey, metricsPublic);
+  }
+
+  public ServerConfig withAdminKey(String key) {
+    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, key, metricsPublic);
+  }
+
+  /** The admin key as text safe for logs: never the key. */
+  @Override
+  public String toString() {
+    return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", durability=" + durability
+        + ", adminKey=" + (adminKey == null ? "none" : "set") + ", metricsPublic=" + metricsPublic + "]";
   }
 
   /** The core's configuration for this server. */

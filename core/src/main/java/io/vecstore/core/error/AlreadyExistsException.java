@@ -2,7 +2,7 @@ package io.vecstore.core.error;
 
 import java.util.Map;
 
-/** Creating a namespace whose id is taken. */
+/** Creating a namespace, or a namespace key, whose name is taken. */
 public final class AlreadyExistsException extends VecStoreException {
 
   public AlreadyExistsException(String namespaceId) {
@@ -11,5 +11,14 @@ public final class AlreadyExistsException extends VecStoreException {
         "Namespace already exists: " + namespaceId,
         Map.of("namespace", namespaceId),
         null);
+  }
+
+  private AlreadyExistsException(String code, String message, Map<String, Object> details) {
+    super(code, message, details, null);
+  }
+
+  public static AlreadyExistsException key(String namespaceId, String name) {
+    return new AlreadyExistsException("key_exists", "Key already exists: " + name,
+        Map.of("namespace", namespaceId, "name", name));
   }
 }

@@ -14,6 +14,10 @@ public final class NotFoundException extends VecStoreException {
         "namespace_not_found", "Namespace not found: " + id, Map.of("namespace", id));
   }
 
+  public static NotFoundException key(String namespace, String name) {
+    return new NotFoundException("key_not_found", "Key not found: " + name, Map.of("namespace", namespace, "name", name));
+  }
+
   public static NotFoundException vector(String namespace, String vectorId) {
     return new NotFoundException(
         "vector_not_found",

@@ -17,7 +17,9 @@ public abstract sealed class VecStoreException extends RuntimeException
         QuotaExceededException,
         RejectedByStatusException,
         TooManyRequestsException,
-        UnavailableException {
+        UnavailableException,
+        UnauthenticatedException,
+        ForbiddenException {
 
   private final String code;
   private final Map<String, Object> details;

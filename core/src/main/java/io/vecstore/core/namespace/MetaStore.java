@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.vecstore.core.auth.KeyRole;
+import io.vecstore.core.auth.StoredKey;
 import io.vecstore.core.index.Metric;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -15,7 +18,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +33,7 @@ final class MetaStore {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   static final int FORMAT_VERSION = 1;
+  private static final HexFormat HEX = HexFormat.of();
 
   private MetaStore() {}
 
@@ -88,6 +95,17 @@ final class MetaStore {
     u.put("total_queries", m.usage().totalQueries());
     u.put("total_upserts", m.usage().totalUpserts());
     u.put("total_deletes", m.usage().totalDeletes());
+    ArrayNode keys = n.putArray("keys");
+    for (StoredKey k : m.keys()) {
+      ObjectNode kn = keys.addObject();
+      kn.put("id", k.id());
+      kn.put("name", k.name());
+      kn.put("role", k.role().wireName());
+      kn.put("salt", HEX.formatHex(k.salt()));
+      kn.put("sha256", HEX.formatHex(k.hash()));
+      kn.put("created_at", k.createdAt().toString());
+      kn.put("last_used_at", k.lastUsedAt() == null ? null : k.lastUsedAt().toString());
+    }
     return n;
   }
 
@@ -119,10 +137,27 @@ final class MetaStore {
               u.path("total_requests").asLong(),
               u.path("total_queries").asLong(),
               u.path("total_upserts").asLong(),
-              u.path("total_deletes").asLong()));
+              u.path("total_deletes").asLong()),
+          keys(n.path("keys")));
     } catch (RuntimeException e) {
       throw new IOException("invalid namespace.json: " + e.getMessage(), e);
     }
+  }
+
+  private static List<StoredKey> keys(JsonNode array) {
+    List<StoredKey> out = new ArrayList<>();
+    for (JsonNode k : array) {
+      JsonNode used = k.get("last_used_at");
+      out.add(new StoredKey(
+          k.get("id").asText(),
+          k.get("name").asText(),
+          KeyRole.parse(k.get("role").asText()),
+          HEX.parseHex(k.get("salt").asText()),
+          HEX.parseHex(k.get("sha256").asText()),
+          Instant.parse(k.get("created_at").asText()),
+          used == null || used.isNull() ? null : Instant.parse(used.asText())));
+    }
+    return out;
   }
 
   private static JsonNode required(JsonNode n, String field) throws IOException {

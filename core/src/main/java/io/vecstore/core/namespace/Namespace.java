@@ -12,6 +12,7 @@ import io.vecstore.core.index.Metric;
 import io.vecstore.core.quota.Quotas;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -77,7 +78,7 @@ final class Namespace {
    */
   static Namespace broken(DataLayout layout, IndexSettings settings, String id, String reason, Instant now) {
     NamespaceMeta placeholder = new NamespaceMeta(id, id, null, Map.of(), Quotas.UNLIMITED, NamespaceStatus.ACTIVE,
-        Metric.COSINE, null, now, now, Usage.ZERO);
+        Metric.COSINE, null, now, now, Usage.ZERO, List.of());
     return new Namespace(layout, settings, placeholder, reason);
   }
 
@@ -219,7 +220,8 @@ final class Namespace {
       throw UnavailableException.namespace(id, brokenReason, null);
     }
     synchronized (metaLock) {
-      NamespaceMeta next = change.apply(meta).withUsage(usage());
+      NamespaceMeta changed = change.apply(meta);
+      NamespaceMeta next = changed.withUsage(usage()).withKeys(keysWithUse(changed.keys()), changed.updatedAt());
       try {
         MetaStore.write(layout.metaFile(id), next);
       } catch (IOException e) {
@@ -230,11 +232,42 @@ final class Namespace {
     }
   }
 
-  /** Persists the usage counters if they moved since the last write. */
+  /** When each key was last used, since the last save; folded into namespace.json with the counters. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Instant> keyUse = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Records a key's use; written to namespace.json in the background, not on the request path. */
+  void keyUsed(String keyId, Instant at) {
+    keyUse.put(keyId, at);
+  }
+
+  /** Persists the usage counters and key use times if they moved since the last write. */
   void saveUsageIfChanged() {
-    if (brokenReason == null && !usage().equals(meta.usage())) {
-      updateMeta(UnaryOperator.identity());
+    if (brokenReason == null && (!usage().equals(meta.usage()) || !keyUse.isEmpty())) {
+      updateMeta(m -> m);
     }
+  }
+
+  /** Current keys with the latest use times folded in. Called under metaLock. */
+  private List<io.vecstore.core.auth.StoredKey> keysWithUse(List<io.vecstore.core.auth.StoredKey> keys) {
+    if (keyUse.isEmpty()) {
+      return keys;
+    }
+    List<io.vecstore.core.auth.StoredKey> out = new java.util.ArrayList<>(keys.size());
+    for (var k : keys) {
+      Instant used = keyUse.remove(k.id());
+      out.add(used == null ? k : k.withLastUsedAt(used));
+    }
+    return out;
+  }
+
+  /** Keys as listed: stored ones with use times not yet saved. */
+  List<io.vecstore.core.auth.ApiKeyInfo> keyInfos() {
+    List<io.vecstore.core.auth.ApiKeyInfo> out = new java.util.ArrayList<>();
+    for (var k : meta.keys()) {
+      Instant used = keyUse.get(k.id());
+      out.add((used == null ? k : k.withLastUsedAt(used)).info());
+    }
+    return out;
   }
 
   /** Commits and closes the index, saves the counters. The namespace stays usable (reopens lazily). */

@@ -8,6 +8,12 @@ import io.vecstore.core.quota.StorageEstimate;
 import io.vecstore.core.wal.Durability;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vecstore.core.auth.ApiKeyInfo;
+import io.vecstore.core.auth.ApiKeys;
+import io.vecstore.core.auth.KeyMatch;
+import io.vecstore.core.auth.KeyRole;
+import io.vecstore.core.auth.NewApiKey;
+import io.vecstore.core.auth.StoredKey;
 import io.vecstore.core.error.AlreadyExistsException;
 import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.error.NotFoundException;
@@ -34,6 +40,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -70,6 +77,8 @@ public final class NamespaceManager implements Closeable {
   private final Clock clock;
   private final ConcurrentSkipListMap<String, Namespace> namespaces = new ConcurrentSkipListMap<>();
   private final Object createDeleteLock = new Object();
+  /** Key id → namespace id, for every key of every namespace: finds a presented key's namespace. */
+  private final java.util.concurrent.ConcurrentHashMap<String, String> keyIndex = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong nonce = new AtomicLong(System.nanoTime());
   private final ScheduledExecutorService maintenance;
   private volatile long lastCommitNanos = System.nanoTime();
@@ -184,6 +193,7 @@ public final class NamespaceManager implements Closeable {
       Namespace ns = require(id);
       ns.retire();
       namespaces.remove(id, ns);
+      ns.meta().keys().forEach(k -> keyIndex.remove(k.id(), id));
       try {
         Path trash = layout.deletingDir(id, nonce.incrementAndGet());
         Files.move(layout.namespaceDir(id), trash, StandardCopyOption.ATOMIC_MOVE);
@@ -246,6 +256,70 @@ public final class NamespaceManager implements Closeable {
       requests += ns.usage().totalRequests();
     }
     return new AggregateStats(total, active, vectors, requests, bytes);
+  }
+
+  // --- keys ------------------------------------------------------------------------------------
+
+  private static final int MAX_KEYS_PER_NAMESPACE = 100;
+  private static final java.util.regex.Pattern KEY_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+  /** Creates a namespace key; the returned secret is never stored or shown again. */
+  public NewApiKey createKey(String namespaceId, String name, KeyRole role) {
+    Namespace ns = require(namespaceId);
+    if (name == null || !KEY_NAME.matcher(name).matches()) {
+      throw new InvalidRequestException("key name must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$, got: " + name);
+    }
+    ApiKeys.Created created = ApiKeys.create(name, role, now());
+    ns.updateMeta(m -> {
+      if (m.keys().stream().anyMatch(k -> k.name().equals(name))) {
+        throw AlreadyExistsException.key(namespaceId, name);
+      }
+      if (m.keys().size() >= MAX_KEYS_PER_NAMESPACE) {
+        throw new InvalidRequestException("a namespace has at most " + MAX_KEYS_PER_NAMESPACE + " keys");
+      }
+      List<StoredKey> keys = new ArrayList<>(m.keys());
+      keys.add(created.stored());
+      return m.withKeys(keys, now());
+    });
+    keyIndex.put(created.stored().id(), namespaceId);
+    return new NewApiKey(created.stored().info(), created.key());
+  }
+
+  public List<ApiKeyInfo> listKeys(String namespaceId) {
+    return require(namespaceId).keyInfos();
+  }
+
+  /** Revokes a key; the next request with it fails. */
+  public void revokeKey(String namespaceId, String name) {
+    Namespace ns = require(namespaceId);
+    String[] revoked = new String[1];
+    ns.updateMeta(m -> {
+      StoredKey key = m.keys().stream().filter(k -> k.name().equals(name)).findFirst()
+          .orElseThrow(() -> NotFoundException.key(namespaceId, name));
+      revoked[0] = key.id();
+      return m.withKeys(m.keys().stream().filter(k -> k != key).toList(), now());
+    });
+    keyIndex.remove(revoked[0], namespaceId);
+  }
+
+  /**
+   * The namespace key {@code presented} is, if it is one. Hash comparison is constant-time; a
+   * key of a deleted namespace or a revoked key matches nothing.
+   */
+  public Optional<KeyMatch> authenticate(String presented) {
+    String id = ApiKeys.idOf(presented);
+    String namespaceId = id == null ? null : keyIndex.get(id);
+    Namespace ns = namespaceId == null ? null : namespaces.get(namespaceId);
+    if (ns == null) {
+      return Optional.empty();
+    }
+    for (StoredKey k : ns.meta().keys()) {
+      if (k.id().equals(id) && ApiKeys.matches(k, presented)) {
+        ns.keyUsed(k.id(), now());
+        return Optional.of(new KeyMatch(namespaceId, k.name(), k.role()));
+      }
+    }
+    return Optional.empty();
   }
 
   // --- data ------------------------------------------------------------------------------------
@@ -465,7 +539,7 @@ public final class NamespaceManager implements Closeable {
     Instant now = now();
     return new NamespaceMeta(
         spec.id(), name, spec.description(), spec.metadata(), quotas, NamespaceStatus.ACTIVE,
-        spec.metricOrDefault(), dimension, now, now, Usage.ZERO);
+        spec.metricOrDefault(), dimension, now, now, Usage.ZERO, List.of());
   }
 
   private static void checkDimension(NamespaceMeta meta, int dimension, String what) {
@@ -545,6 +619,7 @@ public final class NamespaceManager implements Closeable {
           continue;
         }
         namespaces.put(name, new Namespace(layout, config.indexSettings(), meta));
+        meta.keys().forEach(k -> keyIndex.put(k.id(), name));
       } catch (IOException e) {
         // Listed as unavailable rather than hidden: its data is still on disk and an operator must see it.
         LOG.error("Namespace {} cannot be loaded, it is unavailable: {}", name, e.getMessage());

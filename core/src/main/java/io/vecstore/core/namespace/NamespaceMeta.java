@@ -3,7 +3,9 @@ package io.vecstore.core.namespace;
 import io.vecstore.core.quota.Quotas;
 
 import io.vecstore.core.index.Metric;
+import io.vecstore.core.auth.StoredKey;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,6 +13,7 @@ import java.util.Objects;
  * Everything namespace.json holds about a namespace, immutable. Changes make a new instance.
  *
  * @param dimension the fixed vector dimension, or null until set at create or by the first upsert
+ * @param keys the namespace's API keys, as salted hashes
  */
 public record NamespaceMeta(
     String id,
@@ -23,7 +26,8 @@ public record NamespaceMeta(
     Integer dimension,
     Instant createdAt,
     Instant updatedAt,
-    Usage usage) {
+    Usage usage,
+    List<StoredKey> keys) {
 
   public NamespaceMeta {
     Objects.requireNonNull(id, "id");
@@ -35,21 +39,26 @@ public record NamespaceMeta(
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
     Objects.requireNonNull(usage, "usage");
+    keys = List.copyOf(keys);
   }
 
   NamespaceMeta withQuotas(Quotas q, Instant now) {
-    return new NamespaceMeta(id, name, description, metadata, q, status, metric, dimension, createdAt, now, usage);
+    return new NamespaceMeta(id, name, description, metadata, q, status, metric, dimension, createdAt, now, usage, keys);
   }
 
   NamespaceMeta withStatus(NamespaceStatus s, Instant now) {
-    return new NamespaceMeta(id, name, description, metadata, quotas, s, metric, dimension, createdAt, now, usage);
+    return new NamespaceMeta(id, name, description, metadata, quotas, s, metric, dimension, createdAt, now, usage, keys);
   }
 
   NamespaceMeta withDimension(int d, Instant now) {
-    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, d, createdAt, now, usage);
+    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, d, createdAt, now, usage, keys);
+  }
+
+  NamespaceMeta withKeys(List<StoredKey> k, Instant now) {
+    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, now, usage, k);
   }
 
   NamespaceMeta withUsage(Usage u) {
-    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, updatedAt, u);
+    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, updatedAt, u, keys);
   }
 }

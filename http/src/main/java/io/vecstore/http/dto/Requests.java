@@ -5,6 +5,7 @@ import io.vecstore.core.quota.Tier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vecstore.core.auth.KeyRole;
 import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.index.Metric;
 import io.vecstore.core.index.VectorRecord;
@@ -31,6 +32,15 @@ public final class Requests {
       Set.of("vector", "k", "filter", "include_metadata", "include_values", "num_candidates");
   private static final Set<String> DELETE_FIELDS = Set.of("ids", "filter");
   private static final Set<String> STATUS_FIELDS = Set.of("status");
+  private static final Set<String> KEY_FIELDS = Set.of("name", "role");
+
+  /** A request for a namespace key. */
+  public record KeyRequest(String name, KeyRole role) {}
+
+  public static KeyRequest key(JsonNode json) {
+    Body b = Body.of(json, "key request", KEY_FIELDS);
+    return new KeyRequest(b.requiredString("name"), KeyRole.parse(b.requiredString("role")));
+  }
 
   /** Default k when a query gives none. */
   public static final int DEFAULT_K = 10;

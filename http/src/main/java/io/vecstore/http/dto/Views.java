@@ -4,6 +4,8 @@ import io.vecstore.core.quota.Quotas;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vecstore.core.auth.ApiKeyInfo;
+import io.vecstore.core.auth.NewApiKey;
 import io.vecstore.core.index.QueryHit;
 import io.vecstore.core.index.VectorRecord;
 import io.vecstore.core.namespace.AggregateStats;
@@ -130,6 +132,28 @@ public final class Views {
     n.put("id", r.id());
     n.set("values", floats(r.values()));
     n.set("metadata", r.metadata());
+    return n;
+  }
+
+  public static ObjectNode newKey(NewApiKey created) {
+    ObjectNode n = key(created.info());
+    n.put("key", created.key());
+    return n;
+  }
+
+  public static ObjectNode keys(List<ApiKeyInfo> keys) {
+    ObjectNode n = object();
+    ArrayNode list = n.putArray("keys");
+    keys.forEach(k -> list.add(key(k)));
+    return n;
+  }
+
+  private static ObjectNode key(ApiKeyInfo k) {
+    ObjectNode n = object();
+    n.put("name", k.name());
+    n.put("role", k.role().wireName());
+    n.put("created_at", k.createdAt().toString());
+    n.put("last_used_at", k.lastUsedAt() == null ? null : k.lastUsedAt().toString());
     return n;
   }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.vecstore.core.error.AlreadyExistsException;
+import io.vecstore.core.error.ForbiddenException;
+import io.vecstore.core.error.UnauthenticatedException;
 import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.error.NotFoundException;
 import io.vecstore.core.error.QuotaExceededException;
@@ -36,12 +38,17 @@ public final class ErrorResponses {
       case AlreadyExistsException x -> 409;
       case TooManyRequestsException x -> 429;
       case UnavailableException x -> 503;
+      case UnauthenticatedException x -> 401;
+      case ForbiddenException x -> 403;
     };
   }
 
   /** Registers the exception and error handlers on the app's routes. */
   public static void install(RoutesConfig routes) {
     routes.exception(VecStoreException.class, (e, ctx) -> {
+      if (e instanceof UnauthenticatedException) {
+        ctx.header("WWW-Authenticate", "Bearer realm=\"vecstore\"");
+      }
       if (e instanceof TooManyRequestsException t) {
         ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
       }

@@ -78,6 +78,11 @@ public final class HttpMetrics implements AutoCloseable {
     return matched.path;
   }
 
+  /** Counts one failed authentication or authorization, by reason (missing, invalid, forbidden, blocked). */
+  public void countAuthFailure(String reason) {
+    registry.counter("vecstore_auth_failures", "reason", reason).increment();
+  }
+
   public String scrape() {
     namespaces.refresh(usage.get());
     return registry.scrape();

@@ -57,6 +57,21 @@ final class AdminRoutes {
     ctx.json(Views.stats(manager.stats(ctx.pathParam("id"))));
   }
 
+  void createKey(Context ctx) {
+    Requests.KeyRequest request = Requests.key(bodies.read(ctx));
+    ctx.status(201).json(Views.newKey(manager.createKey(ctx.pathParam("id"), request.name(), request.role())));
+  }
+
+  void listKeys(Context ctx) {
+    ctx.json(Views.keys(manager.listKeys(ctx.pathParam("id"))));
+  }
+
+  void revokeKey(Context ctx) {
+    String name = ctx.pathParam("name");
+    manager.revokeKey(ctx.pathParam("id"), name);
+    ctx.json(Views.fields(java.util.Map.of("revoked", name)));
+  }
+
   void aggregateStats(Context ctx) {
     ctx.json(Views.aggregate(manager.aggregateStats()));
   }

@@ -1,9 +1,13 @@
 package io.vecstore.http.routes;
 
 import io.javalin.config.RoutesConfig;
+import static io.vecstore.http.auth.Access.ADMIN;
+import static io.vecstore.http.auth.Access.DATA_READ;
+import static io.vecstore.http.auth.Access.DATA_WRITE;
+
 import io.vecstore.core.namespace.NamespaceManager;
 
-/** Every REST route of the server, declared in this one place (DESIGN.md §4). */
+/** Every REST route of the server with who may call it, declared in this one place (DESIGN.md §4). */
 public final class Routes {
 
   private Routes() {}
@@ -13,19 +17,22 @@ public final class Routes {
     AdminRoutes admin = new AdminRoutes(manager, bodies);
     DataRoutes data = new DataRoutes(manager, bodies);
 
-    routes.post("/admin/namespaces", admin::create);
-    routes.get("/admin/namespaces", admin::list);
-    routes.get("/admin/namespaces/{id}", admin::get);
-    routes.delete("/admin/namespaces/{id}", admin::delete);
-    routes.put("/admin/namespaces/{id}/quotas", admin::updateQuotas);
-    routes.put("/admin/namespaces/{id}/status", admin::updateStatus);
-    routes.get("/admin/namespaces/{id}/stats", admin::stats);
-    routes.get("/admin/stats", admin::aggregateStats);
+    routes.post("/admin/namespaces", admin::create, ADMIN);
+    routes.get("/admin/namespaces", admin::list, ADMIN);
+    routes.get("/admin/namespaces/{id}", admin::get, ADMIN);
+    routes.delete("/admin/namespaces/{id}", admin::delete, ADMIN);
+    routes.put("/admin/namespaces/{id}/quotas", admin::updateQuotas, ADMIN);
+    routes.put("/admin/namespaces/{id}/status", admin::updateStatus, ADMIN);
+    routes.get("/admin/namespaces/{id}/stats", admin::stats, ADMIN);
+    routes.post("/admin/namespaces/{id}/keys", admin::createKey, ADMIN);
+    routes.get("/admin/namespaces/{id}/keys", admin::listKeys, ADMIN);
+    routes.delete("/admin/namespaces/{id}/keys/{name}", admin::revokeKey, ADMIN);
+    routes.get("/admin/stats", admin::aggregateStats, ADMIN);
 
-    routes.post("/v1/namespaces/{ns}/vectors", data::upsert);
-    routes.post("/v1/namespaces/{ns}/query", data::query);
-    routes.post("/v1/namespaces/{ns}/vectors/delete", data::deleteMany);
-    routes.get("/v1/namespaces/{ns}/vectors/{vid}", data::fetch);
-    routes.delete("/v1/namespaces/{ns}/vectors/{vid}", data::deleteOne);
+    routes.post("/v1/namespaces/{ns}/vectors", data::upsert, DATA_WRITE);
+    routes.post("/v1/namespaces/{ns}/query", data::query, DATA_READ);
+    routes.post("/v1/namespaces/{ns}/vectors/delete", data::deleteMany, DATA_WRITE);
+    routes.get("/v1/namespaces/{ns}/vectors/{vid}", data::fetch, DATA_READ);
+    routes.delete("/v1/namespaces/{ns}/vectors/{vid}", data::deleteOne, DATA_WRITE);
   }
 }
