@@ -100,8 +100,22 @@ final class TestServer implements AutoCloseable {
     return send(method, path, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), contentType);
   }
 
+  /** The key sent as {@code Authorization: Bearer} with every request, or null for none. */
+  private volatile String key;
+
+  void useKey(String k) {
+    this.key = k;
+  }
+
+  String key() {
+    return key;
+  }
+
   Response send(String method, String path, byte[] body, String contentType) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
