@@ -6,30 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vecstore.http.TestServer.Response;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The guide's admin curl examples, over real HTTP. */
-class AdminApiTest {
-
-  @TempDir Path dataDir;
-  TestServer server;
-
-  @BeforeEach
-  void start() throws IOException {
-    server = TestServer.start(dataDir);
-  }
-
-  @AfterEach
-  void stop() throws IOException {
-    server.close();
-  }
+class AdminApiTest extends ServerTestBase {
 
   @Test
   void guideCreateListGetDeleteExamples() {

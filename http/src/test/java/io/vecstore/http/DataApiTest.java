@@ -8,35 +8,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vecstore.http.TestServer.Response;
 import io.vecstore.testdata.Seeded;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 @ExtendWith(Seeded.class)
-class DataApiTest {
-
-  @TempDir Path dataDir;
-  TestServer server;
-
-  @BeforeEach
-  void start() throws IOException {
-    server = TestServer.start(dataDir);
-  }
-
-  @AfterEach
-  void stop() throws IOException {
-    server.close();
-  }
+class DataApiTest extends ServerTestBase {
 
   @Test
   void upsertQueryFetchDelete() {

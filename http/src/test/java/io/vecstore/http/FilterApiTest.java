@@ -6,23 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vecstore.http.TestServer.Response;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Metadata filters through HTTP: the guide's example, the JSON form, delete by filter, errors. */
-class FilterApiTest {
-
-  @TempDir Path dataDir;
-  TestServer server;
+class FilterApiTest extends ServerTestBase {
 
   @BeforeEach
-  void start() throws IOException {
-    server = TestServer.start(dataDir);
+  void fill() {
     server.post("/admin/namespaces", "{\"id\":\"customer-123\",\"name\":\"Customer 123\",\"tier\":\"unlimited\"}");
     StringBuilder body = new StringBuilder("{\"vectors\":[");
     String[] categories = {"tech", "food", "travel"};
@@ -33,11 +26,6 @@ class FilterApiTest {
           .append(",\"tags\":[\"t").append(i % 4).append("\",\"all\"]}}");
     }
     assertEquals(200, server.post("/v1/namespaces/customer-123/vectors", body.append("]}").toString()).status());
-  }
-
-  @AfterEach
-  void stop() throws IOException {
-    server.close();
   }
 
   private List<JsonNode> results(String query) {

@@ -5,34 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vecstore.http.TestServer.Response;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** /metrics carries the guide's per-namespace series with the right values, and is valid Prometheus text. */
-class MetricsTest {
-
-  @TempDir Path dataDir;
-  TestServer server;
-
-  @BeforeEach
-  void start() throws IOException {
-    server = TestServer.start(dataDir);
-  }
-
-  @AfterEach
-  void stop() throws IOException {
-    server.close();
-  }
+class MetricsTest extends ServerTestBase {
 
   @Test
   void namespaceSeriesHaveTheRightValues() {

@@ -6,33 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vecstore.http.TestServer.Response;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Quotas, tiers and statuses, enforced through the real HTTP server (DESIGN.md §4–5). */
-class QuotaApiTest {
-
-  @TempDir Path dataDir;
-  TestServer server;
-
-  @BeforeEach
-  void start() throws IOException {
-    server = TestServer.start(dataDir);
-  }
-
-  @AfterEach
-  void stop() throws IOException {
-    server.close();
-  }
+class QuotaApiTest extends ServerTestBase {
 
   private void create(String id, String quotasJson) {
     Response r = server.post("/admin/namespaces", "{\"id\":\"" + id + "\",\"name\":\"" + id + "\",\"quotas\":" + quotasJson + "}");
