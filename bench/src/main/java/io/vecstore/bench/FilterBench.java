@@ -67,7 +67,7 @@ public final class FilterBench {
     int[] c10 = new int[docs];
 
     System.out.printf(Locale.ROOT, "FilterBench: %d docs, dim %d, k %d, num_candidates %d, seed %d, index %s%n", docs, dim, k, candidates, seed, dir);
-    try (NamespaceIndex index = NamespaceIndex.open("bench", dir, null, Metric.COSINE, new IndexSettings(512, Durability.NONE, UnaryOperator.identity()), Map::of)) {
+    try (NamespaceIndex index = NamespaceIndex.open("bench", dir, null, Metric.COSINE, new IndexSettings(512, Durability.NONE, UnaryOperator.identity(), null), Map::of)) {
       long start = System.nanoTime();
       List<VectorRecord> batch = new ArrayList<>();
       for (int i = 0; i < docs; i++) {

@@ -75,7 +75,7 @@ public record ServerConfig(
   /** The core's configuration for this server. */
   public ManagerConfig managerConfig() {
     ManagerConfig defaults = ManagerConfig.defaults(dataDir);
-    return new ManagerConfig(dataDir, defaults.indexSettings().withDurability(durability), defaults.limits(),
-        defaults.refreshInterval(), defaults.commitInterval(), asyncFsyncInterval, defaults.defaultNumCandidates());
+    return defaults.withIndexSettings(defaults.indexSettings().withDurability(durability))
+        .withAsyncSyncInterval(asyncFsyncInterval);
   }
 }

@@ -20,6 +20,13 @@ public final class UnavailableException extends VecStoreException {
         cause);
   }
 
+  /** Writes refused while the data directory's file system is nearly full. */
+  public static UnavailableException insufficientStorage(long freeBytes, long minimumBytes) {
+    return new UnavailableException("insufficient_storage",
+        "Not enough free disk space for writes: " + freeBytes + " bytes free, " + minimumBytes + " required",
+        Map.of("free_bytes", freeBytes, "min_free_bytes", minimumBytes), null);
+  }
+
   public static UnavailableException shuttingDown() {
     return new UnavailableException("shutting_down", "Server is shutting down", Map.of(), null);
   }

@@ -2,6 +2,7 @@ package io.vecstore.core.index;
 
 import io.vecstore.core.wal.Durability;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 import org.apache.lucene.store.Directory;
 
@@ -12,8 +13,11 @@ import org.apache.lucene.store.Directory;
  * @param durability when writes reach stable storage relative to their reply
  * @param directoryWrapper wraps each namespace's Lucene directory; identity in production, a
  *     fault-injecting wrapper in tests
+ * @param mergeExecutor runs merges of every namespace (bounded threads), or null for Lucene's
+ *     per-writer merge threads
  */
-public record IndexSettings(double ramBufferMb, Durability durability, UnaryOperator<Directory> directoryWrapper) {
+public record IndexSettings(
+    double ramBufferMb, Durability durability, UnaryOperator<Directory> directoryWrapper, Executor mergeExecutor) {
   public IndexSettings {
     if (!(ramBufferMb > 0)) {
       throw new IllegalArgumentException("ramBufferMb must be positive, got: " + ramBufferMb);
@@ -23,14 +27,18 @@ public record IndexSettings(double ramBufferMb, Durability durability, UnaryOper
   }
 
   public static IndexSettings defaults() {
-    return new IndexSettings(32, Durability.REQUEST, UnaryOperator.identity());
+    return new IndexSettings(32, Durability.REQUEST, UnaryOperator.identity(), null);
   }
 
   public IndexSettings withDurability(Durability d) {
-    return new IndexSettings(ramBufferMb, d, directoryWrapper);
+    return new IndexSettings(ramBufferMb, d, directoryWrapper, mergeExecutor);
   }
 
   public IndexSettings withDirectoryWrapper(UnaryOperator<Directory> wrapper) {
-    return new IndexSettings(ramBufferMb, durability, wrapper);
+    return new IndexSettings(ramBufferMb, durability, wrapper, mergeExecutor);
+  }
+
+  public IndexSettings withMergeExecutor(Executor executor) {
+    return new IndexSettings(ramBufferMb, durability, directoryWrapper, executor);
   }
 }

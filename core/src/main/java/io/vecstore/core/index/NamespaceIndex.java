@@ -79,6 +79,7 @@ public final class NamespaceIndex implements Closeable {
   private final String namespaceId;
   private final Metric metric;
   private final Directory directory;
+  private final Path indexPath;
   private final IndexWriter writer;
   private final SearcherManager searchers;
 
@@ -100,9 +101,10 @@ public final class NamespaceIndex implements Closeable {
   private volatile Exception failure; // a write that failed part way: the index must be discarded
   private volatile boolean closed;
 
-  private NamespaceIndex(String namespaceId, Metric metric, Directory directory, IndexWriter writer,
+  private NamespaceIndex(String namespaceId, Metric metric, Directory directory, Path indexPath, IndexWriter writer,
       WriteAheadLog wal, Durability durability, Supplier<Map<String, String>> commitData) throws IOException {
     this.namespaceId = namespaceId;
+    this.indexPath = indexPath;
     this.metric = metric;
     this.directory = directory;
     this.writer = writer;
@@ -136,6 +138,9 @@ public final class NamespaceIndex implements Closeable {
       config.setRAMBufferSizeMB(settings.ramBufferMb());
       config.setCommitOnClose(false); // close() commits itself, with the WAL position
       config.setCodec(VectorCodec.create());
+      if (settings.mergeExecutor() != null) {
+        config.setMergeScheduler(new SharedMergeScheduler(settings.mergeExecutor()));
+      }
       writer = new IndexWriter(dir, config);
       if (!DirectoryReader.indexExists(dir)) {
         writer.commit(); // an empty but valid index, so outside tools can open it at once
@@ -143,7 +148,7 @@ public final class NamespaceIndex implements Closeable {
       if (settings.durability() != Durability.NONE) {
         wal = WriteAheadLog.open(walDir, Long.parseLong(userData(writer).getOrDefault(WAL_SEQ, "0")));
       }
-      return new NamespaceIndex(namespaceId, metric, dir, writer, wal, settings.durability(), commitData);
+      return new NamespaceIndex(namespaceId, metric, dir, indexDir, writer, wal, settings.durability(), commitData);
     } catch (IOException | RuntimeException e) {
       closeQuietly(wal);
       if (writer != null) {
@@ -259,8 +264,8 @@ public final class NamespaceIndex implements Closeable {
       unflushedEstimate += estimatedBytes;
       writeSeq++;
       result = newIds;
-    } catch (IOException | AlreadyClosedException e) {
-      throw storageFailure(e);
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
     } finally {
       writeLock.unlock();
     }
@@ -283,8 +288,8 @@ public final class NamespaceIndex implements Closeable {
       if (!existing.isEmpty()) {
         syncTo = deleteLocked(existing);
       }
-    } catch (IOException | AlreadyClosedException e) {
-      throw storageFailure(e);
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
     } finally {
       writeLock.unlock();
     }
@@ -336,8 +341,8 @@ public final class NamespaceIndex implements Closeable {
         // The overlay names the deleted ids, but a fresh searcher is cheaper for what follows.
         refreshLocked();
       }
-    } catch (IOException | AlreadyClosedException e) {
-      throw storageFailure(e);
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
     } finally {
       writeLock.unlock();
     }
@@ -376,8 +381,8 @@ public final class NamespaceIndex implements Closeable {
             c.values()));
       }
       return hits;
-    } catch (IOException | AlreadyClosedException e) {
-      throw storageFailure(e);
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
     } finally {
       release(s);
     }
@@ -396,8 +401,8 @@ public final class NamespaceIndex implements Closeable {
         }
       }
       return null;
-    } catch (IOException | AlreadyClosedException e) {
-      throw storageFailure(e);
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
     } finally {
       release(s);
     }
@@ -430,8 +435,8 @@ public final class NamespaceIndex implements Closeable {
           // Deleted by a merge while we were listing: no longer on disk.
         }
       }
-    } catch (IOException e) {
-      throw storageFailure(e);
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
     }
     return total;
   }
@@ -455,8 +460,8 @@ public final class NamespaceIndex implements Closeable {
       if (!closed) {
         refreshLocked();
       }
-    } catch (IOException | AlreadyClosedException e) {
-      throw storageFailure(e);
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
     } finally {
       writeLock.unlock();
     }
@@ -474,8 +479,8 @@ public final class NamespaceIndex implements Closeable {
       }
       commitLocked();
       return true;
-    } catch (IOException | AlreadyClosedException e) {
-      throw storageFailure(e);
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
     } finally {
       writeLock.unlock();
     }
@@ -505,10 +510,47 @@ public final class NamespaceIndex implements Closeable {
     if (wal != null && !closed) {
       try {
         wal.syncAll();
-      } catch (IOException e) {
-        throw storageFailure(e);
+      } catch (IOException | RuntimeException e) {
+        throw translate(e);
       }
     }
+  }
+
+  /** Writes the indexing buffers to disk (as a refresh does), to free their RAM. */
+  public void flushBuffers() {
+    writeLock.lock();
+    try {
+      if (!closed) {
+        writer.flush();
+      }
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** RAM held by the writer's indexing buffers. */
+  public long ramBytesUsed() {
+    try {
+      return closed ? 0 : writer.ramBytesUsed();
+    } catch (AlreadyClosedException e) {
+      return 0;
+    }
+  }
+
+  /** The generation of the last commit in {@code indexDir}, read without opening the index; -1 if none. */
+  public static long lastCommitGeneration(Path indexDir) {
+    try {
+      return org.apache.lucene.index.SegmentInfos.getLastCommitGeneration(FSDirectory.listAll(indexDir));
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** The generation of this index's last commit. */
+  public long commitGeneration() {
+    return lastCommitGeneration(indexPath);
   }
 
   /** Bytes of the write-ahead log on disk (0 without one). */
@@ -625,8 +667,8 @@ public final class NamespaceIndex implements Closeable {
     if (wal != null && durability == Durability.REQUEST && position > 0) {
       try {
         wal.sync(position);
-      } catch (IOException e) {
-        throw storageFailure(e);
+      } catch (IOException | RuntimeException e) {
+        throw translate(e);
       }
     }
   }
@@ -678,16 +720,16 @@ public final class NamespaceIndex implements Closeable {
     refreshIfStale();
     try {
       return searchers.acquire();
-    } catch (IOException e) {
-      throw storageFailure(e);
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
     }
   }
 
   private void release(IndexSearcher s) {
     try {
       searchers.release(s);
-    } catch (IOException e) {
-      throw storageFailure(e);
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
     }
   }
 
@@ -795,6 +837,22 @@ public final class NamespaceIndex implements Closeable {
     if (closed) {
       throw UnavailableException.namespace(namespaceId, "index is closed", null);
     }
+  }
+
+  /**
+   * A failure inside Lucene or the log becomes this namespace's storage failure (503, and the
+   * namespace reopens); our own errors (a quota rejection from a write callback) pass through.
+   * Lucene reports a writer that a failed merge or flush made unusable with plain
+   * IllegalStateExceptions, hence the tragedy check.
+   */
+  private RuntimeException translate(Exception e) {
+    if (e instanceof io.vecstore.core.error.VecStoreException v) {
+      return v;
+    }
+    if (e instanceof IOException || e instanceof AlreadyClosedException || writer.getTragicException() != null) {
+      return storageFailure(e);
+    }
+    return (RuntimeException) e;
   }
 
   private RuntimeException storageFailure(Exception e) {

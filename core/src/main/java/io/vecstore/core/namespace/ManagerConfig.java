@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param commitInterval how often written namespaces are committed to disk
  * @param asyncSyncInterval how often the write-ahead logs are fsynced in async durability mode
  * @param defaultNumCandidates HNSW search effort when a query sets none (raised to k when smaller)
+ * @param capacity node-wide limits: open namespaces, indexing RAM, namespace count, free disk
  */
 public record ManagerConfig(
     Path dataDir,
@@ -21,7 +22,8 @@ public record ManagerConfig(
     Duration refreshInterval,
     Duration commitInterval,
     Duration asyncSyncInterval,
-    int defaultNumCandidates) {
+    int defaultNumCandidates,
+    Capacity capacity) {
 
   public ManagerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -36,6 +38,7 @@ public record ManagerConfig(
     if (asyncSyncInterval.isNegative() || asyncSyncInterval.isZero()) {
       throw new IllegalArgumentException("asyncSyncInterval must be positive, got: " + asyncSyncInterval);
     }
+    Objects.requireNonNull(capacity, "capacity");
     if (defaultNumCandidates < 1) {
       throw new IllegalArgumentException("defaultNumCandidates must be at least 1, got: " + defaultNumCandidates);
     }
@@ -44,11 +47,21 @@ public record ManagerConfig(
   public static ManagerConfig defaults(Path dataDir) {
     return new ManagerConfig(
         dataDir, IndexSettings.defaults(), Limits.defaults(), Duration.ofSeconds(1), Duration.ofSeconds(1),
-        Duration.ofMillis(100), 100);
+        Duration.ofMillis(100), 100, Capacity.defaults());
   }
 
   public ManagerConfig withIndexSettings(IndexSettings settings) {
     return new ManagerConfig(dataDir, settings, limits, refreshInterval, commitInterval, asyncSyncInterval,
-        defaultNumCandidates);
+        defaultNumCandidates, capacity);
+  }
+
+  public ManagerConfig withCapacity(Capacity c) {
+    return new ManagerConfig(dataDir, indexSettings, limits, refreshInterval, commitInterval, asyncSyncInterval,
+        defaultNumCandidates, c);
+  }
+
+  public ManagerConfig withAsyncSyncInterval(Duration interval) {
+    return new ManagerConfig(dataDir, indexSettings, limits, refreshInterval, commitInterval, interval,
+        defaultNumCandidates, capacity);
   }
 }

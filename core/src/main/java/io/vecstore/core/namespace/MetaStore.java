@@ -95,6 +95,13 @@ final class MetaStore {
     u.put("total_queries", m.usage().totalQueries());
     u.put("total_upserts", m.usage().totalUpserts());
     u.put("total_deletes", m.usage().totalDeletes());
+    if (m.size() != null) {
+      ObjectNode z = n.putObject("size_at_close");
+      z.put("vector_count", m.size().vectorCount());
+      z.put("deleted_count", m.size().deletedCount());
+      z.put("storage_bytes", m.size().storageBytes());
+      z.put("commit_generation", m.size().commitGeneration());
+    }
     ArrayNode keys = n.putArray("keys");
     for (StoredKey k : m.keys()) {
       ObjectNode kn = keys.addObject();
@@ -138,10 +145,19 @@ final class MetaStore {
               u.path("total_queries").asLong(),
               u.path("total_upserts").asLong(),
               u.path("total_deletes").asLong()),
-          keys(n.path("keys")));
+          keys(n.path("keys")),
+          size(n.get("size_at_close")));
     } catch (RuntimeException e) {
       throw new IOException("invalid namespace.json: " + e.getMessage(), e);
     }
+  }
+
+  private static SizeSnapshot size(JsonNode z) {
+    if (z == null || !z.isObject()) {
+      return null;
+    }
+    return new SizeSnapshot(z.path("vector_count").asLong(), z.path("deleted_count").asLong(),
+        z.path("storage_bytes").asLong(), z.path("commit_generation").asLong(-1));
   }
 
   private static List<StoredKey> keys(JsonNode array) {

@@ -3,6 +3,7 @@ package io.vecstore.core.namespace;
 import io.vecstore.core.error.NotFoundException;
 import io.vecstore.core.error.UnavailableException;
 import io.vecstore.core.index.IndexSettings;
+import io.vecstore.core.index.IndexStats;
 import io.vecstore.core.index.NamespaceIndex;
 import io.vecstore.core.index.Recovery;
 import io.vecstore.core.quota.Operation;
@@ -46,6 +47,10 @@ final class Namespace {
   private boolean gone; // written under the lifecycle write lock
 
   private final QuotaGuard guard = new QuotaGuard(System::nanoTime);
+  private volatile long lastUsedNanos = System.nanoTime();
+  /** The size at the last close, once checked against the files; null while open or unchecked. */
+  private volatile SizeSnapshot trustedSize;
+  private volatile boolean sizeChecked;
 
   private final AtomicLong requests;
   private final AtomicLong queries;
@@ -78,7 +83,7 @@ final class Namespace {
    */
   static Namespace broken(DataLayout layout, IndexSettings settings, String id, String reason, Instant now) {
     NamespaceMeta placeholder = new NamespaceMeta(id, id, null, Map.of(), Quotas.UNLIMITED, NamespaceStatus.ACTIVE,
-        Metric.COSINE, null, now, now, Usage.ZERO, List.of());
+        Metric.COSINE, null, now, now, Usage.ZERO, List.of(), null);
     return new Namespace(layout, settings, placeholder, reason);
   }
 
@@ -128,6 +133,7 @@ final class Namespace {
       if (brokenReason != null) {
         throw UnavailableException.namespace(id, brokenReason, null);
       }
+      lastUsedNanos = System.nanoTime();
       NamespaceIndex i = openIndex();
       try {
         return op.apply(i);
@@ -168,6 +174,8 @@ final class Namespace {
           NamespaceIndex opened = NamespaceIndex.open(
               id, layout.indexDir(id), layout.walDir(id), meta.metric(), settings, this::commitData);
           reconcile(opened.recovery());
+          trustedSize = null; // open: live figures from now on
+          sizeChecked = true;
           index = opened;
         } catch (IOException | RuntimeException e) {
           LOG.error("Namespace {} cannot be opened: {}", id, e.toString());
@@ -270,17 +278,59 @@ final class Namespace {
     return out;
   }
 
-  /** Commits and closes the index, saves the counters. The namespace stays usable (reopens lazily). */
+  long lastUsedNanos() {
+    return lastUsedNanos;
+  }
+
+  /**
+   * The size recorded at the last clean close, if it still describes the files: the last commit
+   * is the one it was taken at and the write-ahead log holds nothing more. Checked once per
+   * close, so listing idle namespaces reads no index.
+   */
+  SizeSnapshot closedSize() {
+    if (index != null || brokenReason != null) {
+      return null;
+    }
+    if (!sizeChecked) {
+      SizeSnapshot s = meta.size();
+      boolean valid = s != null
+          && s.commitGeneration() == NamespaceIndex.lastCommitGeneration(layout.indexDir(id))
+          && io.vecstore.core.wal.WriteAheadLog.isEmpty(layout.walDir(id));
+      trustedSize = valid ? s : null;
+      sizeChecked = true;
+    }
+    return trustedSize;
+  }
+
+  /**
+   * Commits and closes the index and records its size and the counters in namespace.json. The
+   * namespace stays usable: the next operation reopens it. Waits for running operations.
+   */
   void close() throws IOException {
     lifecycle.writeLock().lock();
     try {
-      closeIndexLocked();
-      if (!gone) {
-        saveUsageIfChanged();
+      SizeSnapshot size = closeIndexLocked();
+      if (!gone && brokenReason == null) {
+        if (size != null) {
+          updateMeta(m -> m.withSize(size));
+          trustedSize = size;
+          sizeChecked = true;
+        } else {
+          saveUsageIfChanged();
+        }
       }
     } finally {
       lifecycle.writeLock().unlock();
     }
+  }
+
+  /** Closes the index if it has not been used for {@code idleNanos}; returns whether it closed it. */
+  boolean closeIfIdle(long idleNanos, long now) throws IOException {
+    if (index == null || now - lastUsedNanos < idleNanos) {
+      return false;
+    }
+    close();
+    return true;
   }
 
   /**
@@ -300,13 +350,31 @@ final class Namespace {
     }
   }
 
-  private void closeIndexLocked() throws IOException {
+  private static long bytesIn(java.nio.file.Path dir) throws IOException {
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (var files = java.nio.file.Files.list(dir)) {
+      return files.mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  /** Closes the index; returns its size as of the final commit, or null if it was not open or unhealthy. */
+  private SizeSnapshot closeIndexLocked() throws IOException {
     synchronized (openLock) {
       NamespaceIndex i = index;
       index = null;
-      if (i != null) {
-        i.close();
+      if (i == null) {
+        return null;
       }
+      if (!i.healthy()) {
+        i.abort();
+        return null;
+      }
+      IndexStats stats = i.stats();
+      i.close();
+      return new SizeSnapshot(stats.liveDocs(), stats.deletedDocs(),
+          bytesIn(layout.indexDir(id)) + bytesIn(layout.walDir(id)), NamespaceIndex.lastCommitGeneration(layout.indexDir(id)));
     }
   }
 }

@@ -17,8 +17,10 @@ import io.vecstore.core.auth.StoredKey;
 import io.vecstore.core.error.AlreadyExistsException;
 import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.error.NotFoundException;
+import io.vecstore.core.error.QuotaExceededException;
 import io.vecstore.core.error.UnavailableException;
 import io.vecstore.core.filter.Filters;
+import io.vecstore.core.index.IndexSettings;
 import io.vecstore.core.index.IndexStats;
 import io.vecstore.core.index.NamespaceIndex;
 import io.vecstore.core.index.QueryHit;
@@ -81,6 +83,10 @@ public final class NamespaceManager implements Closeable {
   private final java.util.concurrent.ConcurrentHashMap<String, String> keyIndex = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong nonce = new AtomicLong(System.nanoTime());
   private final ScheduledExecutorService maintenance;
+  /** Merges of every namespace run here: bounded threads whatever the number of namespaces. */
+  private final java.util.concurrent.ExecutorService mergePool;
+  private final IndexSettings indexSettings;
+  private volatile long freeDiskBytes = Long.MAX_VALUE;
   private volatile long lastCommitNanos = System.nanoTime();
   private volatile boolean closed;
 
@@ -94,8 +100,18 @@ public final class NamespaceManager implements Closeable {
     this.layout = new DataLayout(config.dataDir());
     this.validator = new RecordValidator(config.limits());
     this.clock = clock;
+    AtomicLong mergeThreads = new AtomicLong();
+    this.mergePool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), r -> {
+      Thread t = new Thread(r, "vecstore-merge-" + mergeThreads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.indexSettings = config.indexSettings().mergeExecutor() == null
+        ? config.indexSettings().withMergeExecutor(mergePool)
+        : config.indexSettings();
     Files.createDirectories(layout.root());
     load();
+    refreshFreeDisk();
     this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "vecstore-maintenance");
       t.setDaemon(true);
@@ -123,12 +139,17 @@ public final class NamespaceManager implements Closeable {
       if (namespaces.containsKey(id) || Files.exists(layout.namespaceDir(id))) {
         throw new AlreadyExistsException(id);
       }
+      int max = config.capacity().maxNamespaces();
+      if (namespaces.size() >= max) {
+        throw new QuotaExceededException("Namespace limit reached: " + namespaces.size() + " / " + max + " namespaces",
+            "max_namespaces", max, namespaces.size() + 1L);
+      }
       try {
         writeNewNamespace(meta);
       } catch (IOException e) {
         throw UnavailableException.namespace(id, "cannot create: " + e.getMessage(), e);
       }
-      Namespace ns = new Namespace(layout, config.indexSettings(), meta);
+      Namespace ns = new Namespace(layout, indexSettings, meta);
       namespaces.put(id, ns);
       LOG.info("Created namespace {}", id);
       return NamespaceInfo.of(meta, 0, 0);
@@ -221,7 +242,10 @@ public final class NamespaceManager implements Closeable {
     Namespace ns = require(id);
     NamespaceMeta m = ns.meta();
     IndexStats s;
-    try {
+    SizeSnapshot closed = ns.closedSize();
+    if (closed != null) {
+      s = new IndexStats(closed.vectorCount(), closed.deletedCount(), closed.storageBytes());
+    } else try {
       s = ns.withIndex(index -> {
         IndexStats i = index.stats();
         return new IndexStats(i.liveDocs(), i.deletedDocs(), i.storageBytes() + index.logBytes());
@@ -229,6 +253,7 @@ public final class NamespaceManager implements Closeable {
     } catch (UnavailableException e) {
       return new NamespaceStats(id, 0, 0, 0, m.dimension(), 0, 0, ns.usage(), m.status(), e.getMessage());
     }
+    
     return new NamespaceStats(
         id,
         s.liveDocs(),
@@ -332,6 +357,7 @@ public final class NamespaceManager implements Closeable {
   public long upsert(String namespaceId, List<VectorRecord> batch) {
     Namespace ns = require(namespaceId);
     ns.checkStatus(Operation.UPSERT);
+    checkFreeDisk();
     NamespaceMeta meta = ns.meta();
     QuotaGuard guard = ns.guard();
     guard.checkBatchSize(meta.quotas(), batch.size());
@@ -428,10 +454,11 @@ public final class NamespaceManager implements Closeable {
     for (Namespace ns : namespaces.values()) {
       NamespaceIndex index = ns.indexIfOpen();
       NamespaceMeta meta = ns.meta();
-      long vectors = index == null ? -1 : index.vectorCount();
-      long bytes = index == null ? -1 : safeStorageBytes(index);
+      SizeSnapshot closed = index == null ? ns.closedSize() : null;
+      long vectors = index != null ? index.vectorCount() : closed != null ? closed.vectorCount() : -1;
+      long bytes = index != null ? safeStorageBytes(index) : closed != null ? closed.storageBytes() : -1;
       out.add(new NamespaceUsage(meta.id(), meta.status(), vectors, bytes,
-          index == null ? 0 : NamespaceInfo.utilization(meta.quotas(), vectors, bytes),
+          vectors < 0 ? 0 : NamespaceInfo.utilization(meta.quotas(), vectors, Math.max(0, bytes)),
           ns.usage(), ns.guard().rejections()));
     }
     return out;
@@ -469,6 +496,7 @@ public final class NamespaceManager implements Closeable {
         }
       }
     }
+    mergePool.shutdown();
     if (first != null) {
       throw first;
     }
@@ -500,6 +528,10 @@ public final class NamespaceManager implements Closeable {
   }
 
   private NamespaceInfo info(Namespace ns, NamespaceMeta meta) {
+    SizeSnapshot closed = ns.closedSize();
+    if (closed != null) {
+      return NamespaceInfo.of(meta, closed.vectorCount(), closed.storageBytes());
+    }
     try {
       // Writes not yet flushed count by their estimate, so a list right after an upsert is not stale.
       long[] counts = ns.withIndex(index -> new long[] {
@@ -539,7 +571,7 @@ public final class NamespaceManager implements Closeable {
     Instant now = now();
     return new NamespaceMeta(
         spec.id(), name, spec.description(), spec.metadata(), quotas, NamespaceStatus.ACTIVE,
-        spec.metricOrDefault(), dimension, now, now, Usage.ZERO, List.of());
+        spec.metricOrDefault(), dimension, now, now, Usage.ZERO, List.of(), null);
   }
 
   private static void checkDimension(NamespaceMeta meta, int dimension, String what) {
@@ -555,6 +587,22 @@ public final class NamespaceManager implements Closeable {
       throw new InvalidRequestException(
           InvalidRequestException.LIMIT_EXCEEDED,
           what + " dimension exceeds maximum: " + dimension + " > " + max);
+    }
+  }
+
+  private void checkFreeDisk() {
+    long min = config.capacity().minFreeDiskBytes();
+    long free = freeDiskBytes;
+    if (free < min) {
+      throw UnavailableException.insufficientStorage(free, min);
+    }
+  }
+
+  private void refreshFreeDisk() {
+    try {
+      freeDiskBytes = Files.getFileStore(layout.root()).getUsableSpace();
+    } catch (IOException e) {
+      LOG.warn("Cannot read free space of {}: {}", layout.root(), e.toString());
     }
   }
 
@@ -592,12 +640,13 @@ public final class NamespaceManager implements Closeable {
     }
   }
 
+  /** Reads every namespace.json (in parallel: start-up reads no index), finishing interrupted creates and deletes. */
   private void load() throws IOException {
     List<Path> dirs = new ArrayList<>();
     try (DirectoryStream<Path> children = Files.newDirectoryStream(layout.root())) {
       children.forEach(dirs::add);
     }
-    dirs.sort(Comparator.naturalOrder());
+    List<Path> candidates = new ArrayList<>();
     for (Path dir : dirs) {
       String name = dir.getFileName().toString();
       if (!Files.isDirectory(dir)) {
@@ -606,28 +655,32 @@ public final class NamespaceManager implements Closeable {
       if (DataLayout.isWorkDir(name)) {
         LOG.info("Removing leftover {} from an interrupted create or delete", name);
         deleteRecursively(dir);
-        continue;
-      }
-      if (!NamespaceIds.isValid(name) || !Files.exists(dir.resolve(DataLayout.META_FILE))) {
+      } else if (!NamespaceIds.isValid(name) || !Files.exists(dir.resolve(DataLayout.META_FILE))) {
         LOG.warn("Ignoring {}: not a namespace directory", dir);
-        continue;
-      }
-      try {
-        NamespaceMeta meta = MetaStore.read(dir.resolve(DataLayout.META_FILE));
-        if (!meta.id().equals(name)) {
-          LOG.error("Ignoring namespace directory {}: namespace.json names id {}", dir, meta.id());
-          continue;
-        }
-        namespaces.put(name, new Namespace(layout, config.indexSettings(), meta));
-        meta.keys().forEach(k -> keyIndex.put(k.id(), name));
-      } catch (IOException e) {
-        // Listed as unavailable rather than hidden: its data is still on disk and an operator must see it.
-        LOG.error("Namespace {} cannot be loaded, it is unavailable: {}", name, e.getMessage());
-        namespaces.put(name, Namespace.broken(layout, config.indexSettings(), name,
-            "cannot read namespace.json: " + e.getMessage(), clock.instant()));
+      } else {
+        candidates.add(dir);
       }
     }
+    candidates.parallelStream().forEach(this::loadOne);
     LOG.info("Loaded {} namespaces from {}", namespaces.size(), layout.root());
+  }
+
+  private void loadOne(Path dir) {
+    String name = dir.getFileName().toString();
+    try {
+      NamespaceMeta meta = MetaStore.read(dir.resolve(DataLayout.META_FILE));
+      if (!meta.id().equals(name)) {
+        LOG.error("Ignoring namespace directory {}: namespace.json names id {}", dir, meta.id());
+        return;
+      }
+      namespaces.put(name, new Namespace(layout, indexSettings, meta));
+      meta.keys().forEach(k -> keyIndex.put(k.id(), name));
+    } catch (IOException e) {
+      // Listed as unavailable rather than hidden: its data is still on disk and an operator must see it.
+      LOG.error("Namespace {} cannot be loaded, it is unavailable: {}", name, e.getMessage());
+      namespaces.put(name, Namespace.broken(layout, indexSettings, name,
+          "cannot read namespace.json: " + e.getMessage(), clock.instant()));
+    }
   }
 
   private void maintain() {
@@ -653,6 +706,87 @@ public final class NamespaceManager implements Closeable {
     if (commitDue) {
       lastCommitNanos = System.nanoTime();
     }
+    refreshFreeDisk();
+    enforceRamBudget();
+    closeIdleAndLeastRecentlyUsed();
+  }
+
+  /** Indexing buffers of all open namespaces above the budget: flush the largest until under it. */
+  private void enforceRamBudget() {
+    List<NamespaceIndex> open = new ArrayList<>();
+    long total = 0;
+    for (Namespace ns : namespaces.values()) {
+      NamespaceIndex index = ns.indexIfOpen();
+      if (index != null) {
+        open.add(index);
+        total += index.ramBytesUsed();
+      }
+    }
+    if (total <= config.capacity().ramBudgetBytes()) {
+      return;
+    }
+    open.sort(Comparator.comparingLong(NamespaceIndex::ramBytesUsed).reversed());
+    for (NamespaceIndex index : open) {
+      if (total <= config.capacity().ramBudgetBytes()) {
+        break;
+      }
+      long before = index.ramBytesUsed();
+      try {
+        index.flushBuffers();
+      } catch (RuntimeException e) {
+        LOG.warn("Flushing indexing buffers failed: {}", e.toString());
+      }
+      total -= before - index.ramBytesUsed();
+    }
+  }
+
+  /**
+   * Closes namespaces idle longer than the idle timeout, then the least recently used ones while
+   * more than the maximum are open. Closing waits for running operations; a request arriving
+   * meanwhile waits and reopens the namespace: eviction never fails a request.
+   */
+  private void closeIdleAndLeastRecentlyUsed() {
+    Capacity capacity = config.capacity();
+    long now = System.nanoTime();
+    List<Namespace> open = new ArrayList<>();
+    for (Namespace ns : namespaces.values()) {
+      if (closed) {
+        return;
+      }
+      if (ns.indexIfOpen() == null) {
+        continue;
+      }
+      try {
+        if (!ns.closeIfIdle(capacity.idleClose().toNanos(), now)) {
+          open.add(ns);
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Closing idle namespace {} failed: {}", ns.id, e.toString());
+      }
+    }
+    int excess = open.size() - capacity.maxOpenNamespaces();
+    if (excess <= 0) {
+      return;
+    }
+    open.sort(Comparator.comparingLong(Namespace::lastUsedNanos));
+    for (Namespace ns : open.subList(0, excess)) {
+      try {
+        ns.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Closing namespace {} to stay within {} open failed: {}", ns.id, capacity.maxOpenNamespaces(), e.toString());
+      }
+    }
+  }
+
+  /** How many namespaces have their index open now. */
+  public int openNamespaces() {
+    int n = 0;
+    for (Namespace ns : namespaces.values()) {
+      if (ns.indexIfOpen() != null) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private void syncLogs() {

@@ -14,6 +14,7 @@ import java.util.Objects;
  *
  * @param dimension the fixed vector dimension, or null until set at create or by the first upsert
  * @param keys the namespace's API keys, as salted hashes
+ * @param size the size at the last clean close, or null
  */
 public record NamespaceMeta(
     String id,
@@ -27,7 +28,8 @@ public record NamespaceMeta(
     Instant createdAt,
     Instant updatedAt,
     Usage usage,
-    List<StoredKey> keys) {
+    List<StoredKey> keys,
+    SizeSnapshot size) {
 
   public NamespaceMeta {
     Objects.requireNonNull(id, "id");
@@ -43,22 +45,27 @@ public record NamespaceMeta(
   }
 
   NamespaceMeta withQuotas(Quotas q, Instant now) {
-    return new NamespaceMeta(id, name, description, metadata, q, status, metric, dimension, createdAt, now, usage, keys);
+    return new NamespaceMeta(id, name, description, metadata, q, status, metric, dimension, createdAt, now, usage, keys, size);
   }
 
   NamespaceMeta withStatus(NamespaceStatus s, Instant now) {
-    return new NamespaceMeta(id, name, description, metadata, quotas, s, metric, dimension, createdAt, now, usage, keys);
+    return new NamespaceMeta(id, name, description, metadata, quotas, s, metric, dimension, createdAt, now, usage, keys, size);
   }
 
   NamespaceMeta withDimension(int d, Instant now) {
-    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, d, createdAt, now, usage, keys);
+    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, d, createdAt, now, usage, keys, size);
   }
 
   NamespaceMeta withKeys(List<StoredKey> k, Instant now) {
-    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, now, usage, k);
+    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, now, usage, k, size);
+  }
+
+  NamespaceMeta withSize(SizeSnapshot snapshot) {
+    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, updatedAt,
+        usage, keys, snapshot);
   }
 
   NamespaceMeta withUsage(Usage u) {
-    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, updatedAt, u, keys);
+    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, updatedAt, u, keys, size);
   }
 }

@@ -166,6 +166,23 @@ public final class WriteAheadLog implements Closeable {
     }
   }
 
+  /** Whether the log in {@code dir} holds no record (no directory, or only empty segments). */
+  public static boolean isEmpty(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return true;
+    }
+    try {
+      for (Path p : segments(dir)) {
+        if (Files.size(p) > 0) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** Bytes of all segments on disk. */
   public long sizeBytes() {
     long total = 0;
