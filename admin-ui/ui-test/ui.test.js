@@ -3,16 +3,9 @@
 // order and share one namespace, like an operator's session: create, fill, edit, query, delete.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { Watch, openBrowser, shot as shotOf } from './harness.js';
 
 const BASE = process.env.VECSTORE_URL ?? assert.fail('VECSTORE_URL is not set; run run.sh');
-const SHOTS = process.env.UI_SHOTS_DIR ?? '/tmp/ui-shots';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
 
 // Unique per run, so the tests also pass against a server that already has data.
 const RUN = 'ui-' + Date.now().toString(36);
@@ -20,17 +13,11 @@ const NS = `${RUN}-shop`;
 const NS_WARN = `${RUN}-warn`; // 9 of 10 vectors: amber bar, near quota
 const NS_FULL = `${RUN}-full`; // 10 of 10: red bar
 
+let browser;
 let context;
 let page;
-let userDataDir;
-const problems = []; // page errors, console errors and failed requests nobody expected
-const badResponses = []; // every HTTP answer >= 400 the page received: {method, path, status}
-const expected = []; // the ones a test provokes on purpose: {method, path, status}
-
-/** Declares that the next `method path` answer with `status` is provoked on purpose. */
-function expectFailure(method, path, status) {
-  expected.push({ method, path, status });
-}
+const seen = new Watch();
+const expectFailure = (method, path, status) => seen.expectFailure(method, path, status);
 
 async function rest(method, path, body) {
   const res = await fetch(BASE + path, {
@@ -49,38 +36,20 @@ function vectors(n, prefix = 'v') {
   }));
 }
 
-const shot = (name, p = page) => p.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
+const shot = (name, p = page) => shotOf(p, name);
 const ui = (hash) => page.goto(`${BASE}/ui/${hash}`);
 const text = (sel) => page.locator(sel).innerText();
+const watch = (p) => seen.watch(p);
 
 before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  userDataDir = mkdtempSync(join(tmpdir(), 'vecstore-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 },
-  });
-  context.setDefaultTimeout(10_000);
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await openBrowser();
+  ({ context, page } = browser);
   watch(page);
 });
 
 after(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await browser?.close();
 });
-
-function watch(p) {
-  p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  p.on('requestfailed', (r) => problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
-  p.on('response', (r) => {
-    if (r.status() >= 400) badResponses.push({ method: r.request().method(), path: new URL(r.url()).pathname, status: r.status() });
-  });
-  p.on('console', (m) => {
-    // Chromium logs every HTTP error answer as "Failed to load resource"; those are
-    // checked against the expected failures in the last test, everything else is a problem.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console error: ${m.text()}`);
-  });
-}
 
 test('create form: checks the id, shows the server error, creates the namespace', async () => {
   await ui('#/new');
@@ -291,13 +260,5 @@ test('delete asks to type the id', async () => {
 });
 
 test('no console errors, page errors or unexpected failed requests', () => {
-  const unexpected = badResponses.filter((r) => {
-    const i = expected.findIndex((e) => e.method === r.method && e.path === r.path && e.status === r.status);
-    if (i < 0) return true;
-    expected.splice(i, 1);
-    return false;
-  });
-  assert.deepEqual(problems, []);
-  assert.deepEqual(unexpected, []);
-  assert.deepEqual(expected, [], 'every provoked failure was seen');
+  seen.assertClean();
 });

@@ -1,5 +1,6 @@
 // Entry point: a hash router. Each view is `render(root, params, query) → cleanup?`; the
 // cleanup (stopping a poller, say) runs before the next view renders.
+import { setupAuth } from './auth.js';
 import { mount, h } from './dom.js';
 import { errorBox } from './errors.js';
 import * as list from './view-list.js';
@@ -39,5 +40,6 @@ function route() {
   mount(root, h('h1', {}, 'Page not found'), h('p', {}, h('a', { href: '#/' }, 'Back to namespaces')));
 }
 
+setupAuth(document.getElementById('auth'), route);
 window.addEventListener('hashchange', route);
 route();

@@ -22,8 +22,11 @@ const KNOWN = {
   too_many_concurrent_queries: ['Too many concurrent queries', null],
   namespace_unavailable: ['Namespace unavailable', 'A storage failure; see the server log.'],
   shutting_down: ['Server is shutting down', null],
-  unauthorized: ['Not signed in', null],
-  forbidden: ['Not allowed', null],
+  unauthenticated: ['API key needed', 'Use “Enter key” in the top bar.'],
+  forbidden: ['Not allowed with this key', 'The admin key opens everything; a namespace key only its own namespace\'s data. Use “Forget key” in the top bar to enter another key.'],
+  too_many_auth_failures: ['Too many invalid keys', null],
+  key_exists: ['Key already exists', 'Pick another name.'],
+  key_not_found: ['Key not found', 'It was revoked already.'],
 };
 
 /** A short title for an error code. */
@@ -35,7 +38,7 @@ export function errorTitle(err) {
 export function errorBox(err) {
   const [title, hint] = KNOWN[err.code] ?? ['Request failed', null];
   let extra = hint;
-  if (err.code === 'rate_limited' || err.code === 'too_many_concurrent_queries') {
+  if (err.code === 'rate_limited' || err.code === 'too_many_concurrent_queries' || err.code === 'too_many_auth_failures') {
     const s = err.details?.retry_after_seconds;
     extra = s ? `Retry in ${s} s.` : 'Retry shortly.';
   }

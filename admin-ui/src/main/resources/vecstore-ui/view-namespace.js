@@ -1,9 +1,10 @@
-// Namespace page: details, live stats and traffic chart, quotas, status, delete.
+// Namespace page: details, live stats and traffic chart, quotas, status, keys, delete.
 import * as api from './api.js';
 import { lineChart } from './chart.js';
 import { h, mount } from './dom.js';
 import { errorBox, okBox } from './errors.js';
 import * as fmt from './format.js';
+import { keysCard } from './keys-card.js';
 import { quotaFieldset } from './quotas.js';
 import { confirmDialog, quotaFlag, statusBadge, utilBar } from './widgets.js';
 
@@ -31,6 +32,7 @@ export function render(root, [id]) {
   const statusSel = h('select', { id: 'status-select' }, STATUSES.map((s) => h('option', { value: s }, fmt.statusLabel(s))));
   const statusResult = h('div', { 'aria-live': 'polite' });
   const deleteResult = h('div', { 'aria-live': 'polite' });
+  const keys = keysCard(id);
 
   mount(root, h('p', { class: 'muted' }, 'Loading…'));
 
@@ -55,6 +57,7 @@ export function render(root, [id]) {
           quotas.el,
           quotaResult,
           h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save quotas')))),
+      keys.el,
       card('Danger zone',
         h('div', { class: 'inline-form' },
           h('p', {}, 'Deleting removes the namespace, its index and all its vectors. This cannot be undone.'),
@@ -186,6 +189,7 @@ export function render(root, [id]) {
       quotas.fill(n.quotas);
       drawChart();
       poll();
+      keys.load();
     } catch (e) {
       if (!disposed) mount(root, h('a', { class: 'back', href: '#/' }, '← Namespaces'), errorBox(e));
     }
