@@ -59,6 +59,10 @@ public final class HttpBench {
     if (scenario.equals("all") || scenario.equals("durability")) {
       bench.durability();
     }
+    if (scenario.equals("all") || scenario.equals("many")) {
+      int namespaces = a.contains("--namespaces") ? Integer.parseInt(a.get(a.indexOf("--namespaces") + 1)) : quick ? 500 : 10_000;
+      ManyNamespacesBench.run(namespaces, 100);
+    }
   }
 
   // --- scenarios -------------------------------------------------------------------------------

@@ -288,6 +288,15 @@ final class Namespace {
    * close, so listing idle namespaces reads no index.
    */
   SizeSnapshot closedSize() {
+    lifecycle.readLock().lock(); // a close in progress finishes (and records the size) first
+    try {
+      return closedSizeLocked();
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private SizeSnapshot closedSizeLocked() {
     if (index != null || brokenReason != null) {
       return null;
     }
