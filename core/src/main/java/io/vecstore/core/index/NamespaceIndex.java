@@ -548,6 +548,19 @@ public final class NamespaceIndex implements Closeable {
     }
   }
 
+  /**
+   * Whether the last commit's metadata (segments file and per-segment info, all checksummed)
+   * reads back: a cheap check before trusting a closed namespace's recorded size.
+   */
+  public static boolean commitReadable(Path indexDir) {
+    try (Directory dir = FSDirectory.open(indexDir)) {
+      org.apache.lucene.index.SegmentInfos.readLatestCommit(dir);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** The generation of this index's last commit. */
   public long commitGeneration() {
     return lastCommitGeneration(indexPath);

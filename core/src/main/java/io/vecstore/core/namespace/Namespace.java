@@ -178,6 +178,8 @@ final class Namespace {
           sizeChecked = true;
           index = opened;
         } catch (IOException | RuntimeException e) {
+          trustedSize = null; // its recorded size says nothing about an index that cannot open
+          sizeChecked = true;
           LOG.error("Namespace {} cannot be opened: {}", id, e.toString());
           throw UnavailableException.namespace(id, "cannot open index: " + e.getMessage(), e);
         }
@@ -304,7 +306,8 @@ final class Namespace {
       SizeSnapshot s = meta.size();
       boolean valid = s != null
           && s.commitGeneration() == NamespaceIndex.lastCommitGeneration(layout.indexDir(id))
-          && io.vecstore.core.wal.WriteAheadLog.isEmpty(layout.walDir(id));
+          && io.vecstore.core.wal.WriteAheadLog.isEmpty(layout.walDir(id))
+          && NamespaceIndex.commitReadable(layout.indexDir(id));
       trustedSize = valid ? s : null;
       sizeChecked = true;
     }
