@@ -59,9 +59,9 @@ final class ManyNamespacesBench {
     }
     System.out.printf(Locale.ROOT, "filled in %.1f s, %,d MB on disk%n", (System.nanoTime() - start) / 1e9, sizeOf(dir) >> 20);
 
-    String java = ProcessHandle.current().info().command().orElse("java");
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
     long t0 = System.nanoTime();
-    Process server = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+    Process server = new ProcessBuilder(javaBin, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
         "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"),
         "io.vecstore.http.Main", "serve", "--data", dir.toString(), "--port", "0")
         .redirectErrorStream(true).start();
