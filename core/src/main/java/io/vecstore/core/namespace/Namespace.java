@@ -60,11 +60,30 @@ final class Namespace {
   /** Why this namespace cannot be used at all (unreadable namespace.json), or null. */
   private final String brokenReason;
 
-  Namespace(DataLayout layout, IndexSettings settings, NamespaceMeta meta) {
-    this(layout, settings, meta, null);
+  /** Told when this namespace's index opens or closes; the manager's bound on open namespaces. */
+  interface OpenListener {
+    void opened();
+
+    void closed();
+
+    OpenListener NONE = new OpenListener() {
+      @Override
+      public void opened() {}
+
+      @Override
+      public void closed() {}
+    };
   }
 
-  private Namespace(DataLayout layout, IndexSettings settings, NamespaceMeta meta, String brokenReason) {
+  private final OpenListener openListener;
+
+  Namespace(DataLayout layout, IndexSettings settings, NamespaceMeta meta, OpenListener openListener) {
+    this(layout, settings, meta, null, openListener);
+  }
+
+  private Namespace(DataLayout layout, IndexSettings settings, NamespaceMeta meta, String brokenReason,
+      OpenListener openListener) {
+    this.openListener = openListener;
     this.brokenReason = brokenReason;
     this.id = meta.id();
     this.layout = layout;
@@ -84,7 +103,7 @@ final class Namespace {
   static Namespace broken(DataLayout layout, IndexSettings settings, String id, String reason, Instant now) {
     NamespaceMeta placeholder = new NamespaceMeta(id, id, null, Map.of(), Quotas.UNLIMITED, NamespaceStatus.ACTIVE,
         Metric.COSINE, null, now, now, Usage.ZERO, List.of(), null);
-    return new Namespace(layout, settings, placeholder, reason);
+    return new Namespace(layout, settings, placeholder, reason, OpenListener.NONE);
   }
 
   NamespaceMeta meta() {
@@ -152,6 +171,7 @@ final class Namespace {
     synchronized (openLock) {
       if (index == broken) {
         index = null;
+        openListener.closed();
         LOG.error("Namespace {} is unavailable until reopened: {}", id, cause.getMessage());
         broken.abort();
       }
@@ -177,6 +197,7 @@ final class Namespace {
           trustedSize = null; // open: live figures from now on
           sizeChecked = true;
           index = opened;
+          openListener.opened();
         } catch (IOException | RuntimeException e) {
           trustedSize = null; // its recorded size says nothing about an index that cannot open
           sizeChecked = true;
@@ -379,6 +400,7 @@ final class Namespace {
       if (i == null) {
         return null;
       }
+      openListener.closed();
       if (!i.healthy()) {
         i.abort();
         return null;

@@ -87,6 +87,23 @@ public final class NamespaceManager implements Closeable {
   private final java.util.concurrent.ExecutorService mergePool;
   private final IndexSettings indexSettings;
   private volatile long freeDiskBytes = Long.MAX_VALUE;
+  /** Closes idle and least recently used namespaces; its own thread so busy refreshes never delay it. */
+  private final ScheduledExecutorService evictor;
+  private final java.util.concurrent.atomic.AtomicInteger openCount = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean evictionPending = new java.util.concurrent.atomic.AtomicBoolean();
+  private final Namespace.OpenListener openListener = new Namespace.OpenListener() {
+    @Override
+    public void opened() {
+      if (openCount.incrementAndGet() > config.capacity().maxOpenNamespaces()) {
+        requestEviction(); // at once, off the request thread, which holds a namespace lock
+      }
+    }
+
+    @Override
+    public void closed() {
+      openCount.decrementAndGet();
+    }
+  };
   private volatile long lastCommitNanos = System.nanoTime();
   private volatile boolean closed;
 
@@ -119,6 +136,12 @@ public final class NamespaceManager implements Closeable {
     });
     long period = Math.min(config.refreshInterval().toMillis(), config.commitInterval().toMillis());
     maintenance.scheduleWithFixedDelay(this::maintain, period, period, TimeUnit.MILLISECONDS);
+    this.evictor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "vecstore-evictor");
+      t.setDaemon(true);
+      return t;
+    });
+    evictor.scheduleWithFixedDelay(this::closeIdleAndLeastRecentlyUsed, period, period, TimeUnit.MILLISECONDS);
     if (config.indexSettings().durability() == Durability.ASYNC) {
       long every = config.asyncSyncInterval().toMillis();
       maintenance.scheduleWithFixedDelay(this::syncLogs, every, every, TimeUnit.MILLISECONDS);
@@ -149,7 +172,7 @@ public final class NamespaceManager implements Closeable {
       } catch (IOException e) {
         throw UnavailableException.namespace(id, "cannot create: " + e.getMessage(), e);
       }
-      Namespace ns = new Namespace(layout, indexSettings, meta);
+      Namespace ns = new Namespace(layout, indexSettings, meta, openListener);
       namespaces.put(id, ns);
       LOG.info("Created namespace {}", id);
       return NamespaceInfo.of(meta, 0, 0);
@@ -480,8 +503,10 @@ public final class NamespaceManager implements Closeable {
     }
     closed = true;
     maintenance.shutdown();
+    evictor.shutdown();
     try {
       maintenance.awaitTermination(30, TimeUnit.SECONDS);
+      evictor.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -673,7 +698,7 @@ public final class NamespaceManager implements Closeable {
         LOG.error("Ignoring namespace directory {}: namespace.json names id {}", dir, meta.id());
         return;
       }
-      namespaces.put(name, new Namespace(layout, indexSettings, meta));
+      namespaces.put(name, new Namespace(layout, indexSettings, meta, openListener));
       meta.keys().forEach(k -> keyIndex.put(k.id(), name));
     } catch (IOException e) {
       // Listed as unavailable rather than hidden: its data is still on disk and an operator must see it.
@@ -708,7 +733,19 @@ public final class NamespaceManager implements Closeable {
     }
     refreshFreeDisk();
     enforceRamBudget();
-    closeIdleAndLeastRecentlyUsed();
+  }
+
+  private void requestEviction() {
+    if (evictionPending.compareAndSet(false, true)) {
+      try {
+        evictor.execute(() -> {
+          evictionPending.set(false);
+          closeIdleAndLeastRecentlyUsed();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        evictionPending.set(false); // shutting down
+      }
+    }
   }
 
   /** Indexing buffers of all open namespaces above the budget: flush the largest until under it. */
@@ -780,13 +817,7 @@ public final class NamespaceManager implements Closeable {
 
   /** How many namespaces have their index open now. */
   public int openNamespaces() {
-    int n = 0;
-    for (Namespace ns : namespaces.values()) {
-      if (ns.indexIfOpen() != null) {
-        n++;
-      }
-    }
-    return n;
+    return openCount.get();
   }
 
   private void syncLogs() {
