@@ -268,7 +268,7 @@ public final class HttpBench {
     static Server start(Durability durability) throws IOException {
       Path dir = Files.createTempDirectory("vecstore-bench");
       ServerConfig config = new ServerConfig("127.0.0.1", 0, dir, ServerConfig.DEFAULT_MAX_BODY_BYTES, durability,
-          java.time.Duration.ofMillis(100), null, false);
+          java.time.Duration.ofMillis(100), null, false, java.time.Duration.ofDays(7));
       NamespaceManager manager = new NamespaceManager(config.managerConfig());
       Javalin app = App.create(config, manager).start("127.0.0.1", 0);
       return new Server(dir, manager, app);

@@ -44,6 +44,8 @@ public final class Main {
         --admin-key-file F    file holding the admin key (or set VECSTORE_ADMIN_KEY); with a key
                               every route but /health, /ready and the UI needs it or a namespace key
         --metrics-public      serve /metrics without a key even when an admin key is set
+        --deletion-grace-hours N
+                              a namespace in pending_deletion is deleted after N hours (default 168)
       Without an admin key the server has no authentication and refuses to listen on anything
       but a loopback address.
         -h, --help            show this help
@@ -100,6 +102,7 @@ public final class Main {
     long asyncFsyncMs = 100;
     String adminKey = emptyToNull(System.getenv("VECSTORE_ADMIN_KEY"));
     boolean metricsPublic = false;
+    long graceHours = 168;
     while (!args.isEmpty()) {
       String flag = args.pop();
       if (isHelp(flag)) {
@@ -110,7 +113,8 @@ public final class Main {
         continue;
       }
       String value = switch (flag) {
-        case "--data", "--host", "--port", "--max-body-bytes", "--durability", "--async-fsync-ms", "--admin-key-file" -> {
+        case "--data", "--host", "--port", "--max-body-bytes", "--durability", "--async-fsync-ms", "--admin-key-file",
+            "--deletion-grace-hours" -> {
           if (args.isEmpty()) {
             throw new IllegalArgumentException(flag + " needs a value");
           }
@@ -126,11 +130,12 @@ public final class Main {
         case "--durability" -> durability = Durability.parse(value);
         case "--async-fsync-ms" -> asyncFsyncMs = parseLong(flag, value, 1, 60_000);
         case "--admin-key-file" -> adminKey = readKeyFile(value);
+        case "--deletion-grace-hours" -> graceHours = parseLong(flag, value, 0, 24L * 365 * 10);
         default -> throw new IllegalStateException(flag);
       }
     }
     ServerConfig config = new ServerConfig(host, port, data, maxBody, durability, Duration.ofMillis(asyncFsyncMs),
-        adminKey, metricsPublic);
+        adminKey, metricsPublic, Duration.ofHours(graceHours));
     if (adminKey == null && !isLoopback(host)) {
       throw new IllegalArgumentException("Refusing to listen on " + host + " without an admin key: anyone who can "
           + "reach the port could read and delete every namespace. Set VECSTORE_ADMIN_KEY or --admin-key-file, "

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param maxBodyBytes largest request body; larger ones get 413
  * @param adminKey the key that opens every route, or null for no authentication (loopback only)
  * @param metricsPublic whether /metrics needs no key even when an admin key is set
+ * @param deletionGrace how long pending_deletion lasts before the namespace is deleted
  */
 public record ServerConfig(
     String host,
@@ -21,7 +22,8 @@ public record ServerConfig(
     Durability durability,
     Duration asyncFsyncInterval,
     String adminKey,
-    boolean metricsPublic) {
+    boolean metricsPublic,
+    Duration deletionGrace) {
 
   /** Shortest admin key accepted: shorter ones are guessable. */
   public static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -37,6 +39,7 @@ public record ServerConfig(
       throw new IllegalArgumentException("port must be between 0 and 65535, got: " + port);
     }
     Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(deletionGrace, "deletionGrace");
     Objects.requireNonNull(asyncFsyncInterval, "asyncFsyncInterval");
     if (adminKey != null && adminKey.length() < MIN_ADMIN_KEY_LENGTH) {
       throw new IllegalArgumentException(
@@ -50,19 +53,23 @@ public record ServerConfig(
   /** Defaults for everything but the data directory; port 0 picks a free port (tests). */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, DEFAULT_MAX_BODY_BYTES, Durability.REQUEST,
-        Duration.ofMillis(100), null, false);
+        Duration.ofMillis(100), null, false, Duration.ofDays(7));
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic);
+    return new ServerConfig(host, newPort, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace);
   }
 
   public ServerConfig withMaxBodyBytes(long bytes) {
-    return new ServerConfig(host, port, dataDir, bytes, durability, asyncFsyncInterval, adminKey, metricsPublic);
+    return new ServerConfig(host, port, dataDir, bytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace);
+  }
+
+  public ServerConfig withDeletionGrace(Duration grace) {
+    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, grace);
   }
 
   public ServerConfig withAdminKey(String key) {
-    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, key, metricsPublic);
+    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, key, metricsPublic, deletionGrace);
   }
 
   /** The admin key as text safe for logs: never the key. */
@@ -76,6 +83,7 @@ public record ServerConfig(
   public ManagerConfig managerConfig() {
     ManagerConfig defaults = ManagerConfig.defaults(dataDir);
     return defaults.withIndexSettings(defaults.indexSettings().withDurability(durability))
-        .withAsyncSyncInterval(asyncFsyncInterval);
+        .withAsyncSyncInterval(asyncFsyncInterval)
+        .withDeletionGrace(deletionGrace);
   }
 }

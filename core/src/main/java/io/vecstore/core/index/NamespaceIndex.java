@@ -516,6 +516,30 @@ public final class NamespaceIndex implements Closeable {
     }
   }
 
+  /**
+   * Merges away deleted documents (Lucene's forceMergeDeletes) and commits. Writes and queries go
+   * on meanwhile: the merge runs on the merge pool while only this call waits for it.
+   */
+  public void compact() {
+    try {
+      ensureOpen();
+      writer.forceMergeDeletes(true);
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
+    }
+    writeLock.lock();
+    try {
+      ensureOpen();
+      writeSeq++; // the merged segments are a change to commit and to show
+      commitLocked();
+      refreshLocked();
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
   /** Writes the indexing buffers to disk (as a refresh does), to free their RAM. */
   public void flushBuffers() {
     writeLock.lock();

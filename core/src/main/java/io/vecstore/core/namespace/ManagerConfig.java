@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param asyncSyncInterval how often the write-ahead logs are fsynced in async durability mode
  * @param defaultNumCandidates HNSW search effort when a query sets none (raised to k when smaller)
  * @param capacity node-wide limits: open namespaces, indexing RAM, namespace count, free disk
+ * @param deletionGrace how long a namespace stays in pending_deletion before it is deleted
+ *     automatically; setting it back to active within that time keeps it untouched
  */
 public record ManagerConfig(
     Path dataDir,
@@ -23,7 +25,8 @@ public record ManagerConfig(
     Duration commitInterval,
     Duration asyncSyncInterval,
     int defaultNumCandidates,
-    Capacity capacity) {
+    Capacity capacity,
+    Duration deletionGrace) {
 
   public ManagerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -39,6 +42,9 @@ public record ManagerConfig(
       throw new IllegalArgumentException("asyncSyncInterval must be positive, got: " + asyncSyncInterval);
     }
     Objects.requireNonNull(capacity, "capacity");
+    if (deletionGrace.isNegative()) {
+      throw new IllegalArgumentException("deletionGrace must not be negative, got: " + deletionGrace);
+    }
     if (defaultNumCandidates < 1) {
       throw new IllegalArgumentException("defaultNumCandidates must be at least 1, got: " + defaultNumCandidates);
     }
@@ -47,21 +53,26 @@ public record ManagerConfig(
   public static ManagerConfig defaults(Path dataDir) {
     return new ManagerConfig(
         dataDir, IndexSettings.defaults(), Limits.defaults(), Duration.ofSeconds(1), Duration.ofSeconds(1),
-        Duration.ofMillis(100), 100, Capacity.defaults());
+        Duration.ofMillis(100), 100, Capacity.defaults(), Duration.ofDays(7));
   }
 
   public ManagerConfig withIndexSettings(IndexSettings settings) {
     return new ManagerConfig(dataDir, settings, limits, refreshInterval, commitInterval, asyncSyncInterval,
-        defaultNumCandidates, capacity);
+        defaultNumCandidates, capacity, deletionGrace);
   }
 
   public ManagerConfig withCapacity(Capacity c) {
     return new ManagerConfig(dataDir, indexSettings, limits, refreshInterval, commitInterval, asyncSyncInterval,
-        defaultNumCandidates, c);
+        defaultNumCandidates, c, deletionGrace);
+  }
+
+  public ManagerConfig withDeletionGrace(Duration grace) {
+    return new ManagerConfig(dataDir, indexSettings, limits, refreshInterval, commitInterval, asyncSyncInterval,
+        defaultNumCandidates, capacity, grace);
   }
 
   public ManagerConfig withAsyncSyncInterval(Duration interval) {
     return new ManagerConfig(dataDir, indexSettings, limits, refreshInterval, commitInterval, interval,
-        defaultNumCandidates, capacity);
+        defaultNumCandidates, capacity, deletionGrace);
   }
 }

@@ -89,6 +89,7 @@ final class MetaStore {
     n.put("metric", m.metric().wireName());
     n.put("dimension", m.dimension());
     n.put("created_at", m.createdAt().toString());
+    n.put("pending_deletion_since", m.pendingDeletionSince() == null ? null : m.pendingDeletionSince().toString());
     n.put("updated_at", m.updatedAt().toString());
     ObjectNode u = n.putObject("usage");
     u.put("total_requests", m.usage().totalRequests());
@@ -146,7 +147,8 @@ final class MetaStore {
               u.path("total_upserts").asLong(),
               u.path("total_deletes").asLong()),
           keys(n.path("keys")),
-          size(n.get("size_at_close")));
+          size(n.get("size_at_close")),
+          n.path("pending_deletion_since").isTextual() ? Instant.parse(n.get("pending_deletion_since").asText()) : null);
     } catch (RuntimeException e) {
       throw new IOException("invalid namespace.json: " + e.getMessage(), e);
     }

@@ -48,6 +48,8 @@ final class Namespace {
 
   private final QuotaGuard guard = new QuotaGuard(System::nanoTime);
   private volatile long lastUsedNanos = System.nanoTime();
+  /** The last compaction started on this namespace since start-up, or null. */
+  volatile Compaction compaction;
   /** The size at the last close, once checked against the files; null while open or unchecked. */
   private volatile SizeSnapshot trustedSize;
   private volatile boolean sizeChecked;
@@ -102,7 +104,7 @@ final class Namespace {
    */
   static Namespace broken(DataLayout layout, IndexSettings settings, String id, String reason, Instant now) {
     NamespaceMeta placeholder = new NamespaceMeta(id, id, null, Map.of(), Quotas.UNLIMITED, NamespaceStatus.ACTIVE,
-        Metric.COSINE, null, now, now, Usage.ZERO, List.of(), null);
+        Metric.COSINE, null, now, now, Usage.ZERO, List.of(), null, null);
     return new Namespace(layout, settings, placeholder, reason, OpenListener.NONE);
   }
 

@@ -89,6 +89,12 @@ public final class NamespaceManager implements Closeable {
   private volatile long freeDiskBytes = Long.MAX_VALUE;
   /** Closes idle and least recently used namespaces; its own thread so busy refreshes never delay it. */
   private final ScheduledExecutorService evictor;
+  /** Runs compactions one at a time, so a long one never delays eviction. */
+  private final java.util.concurrent.ExecutorService compactor = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "vecstore-compactor");
+    t.setDaemon(true);
+    return t;
+  });
   private final java.util.concurrent.atomic.AtomicInteger openCount = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicBoolean evictionPending = new java.util.concurrent.atomic.AtomicBoolean();
   private final Namespace.OpenListener openListener = new Namespace.OpenListener() {
@@ -504,9 +510,11 @@ public final class NamespaceManager implements Closeable {
     closed = true;
     maintenance.shutdown();
     evictor.shutdown();
+    compactor.shutdown();
     try {
       maintenance.awaitTermination(30, TimeUnit.SECONDS);
       evictor.awaitTermination(30, TimeUnit.SECONDS);
+      compactor.awaitTermination(10, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -596,7 +604,7 @@ public final class NamespaceManager implements Closeable {
     Instant now = now();
     return new NamespaceMeta(
         spec.id(), name, spec.description(), spec.metadata(), quotas, NamespaceStatus.ACTIVE,
-        spec.metricOrDefault(), dimension, now, now, Usage.ZERO, List.of(), null);
+        spec.metricOrDefault(), dimension, now, now, Usage.ZERO, List.of(), null, null);
   }
 
   private static void checkDimension(NamespaceMeta meta, int dimension, String what) {
@@ -733,6 +741,75 @@ public final class NamespaceManager implements Closeable {
     }
     refreshFreeDisk();
     enforceRamBudget();
+    deleteExpiredPendingDeletions();
+  }
+
+  /** Deletes namespaces whose pending_deletion grace period is over. */
+  private void deleteExpiredPendingDeletions() {
+    Instant now = now();
+    for (Namespace ns : namespaces.values()) {
+      Instant due = deletionDue(ns.meta());
+      if (due != null && !now.isBefore(due) && !closed) {
+        try {
+          LOG.info("Namespace {}: pending deletion since {}, grace period over; deleting", ns.id, ns.meta().pendingDeletionSince());
+          delete(ns.id);
+        } catch (RuntimeException e) {
+          LOG.warn("Deleting expired namespace {} failed: {}", ns.id, e.toString());
+        }
+      }
+    }
+  }
+
+  public Instant deletionDue(String id) {
+    return deletionDue(require(id).meta());
+  }
+
+  /**
+   * Starts merging away the namespace's deleted vectors in the background, unless a compaction of
+   * it is already running; returns its state. Queries and writes go on meanwhile.
+   */
+  public Compaction compact(String id) {
+    Namespace ns = require(id);
+    synchronized (ns) {
+      Compaction current = ns.compaction;
+      if (current != null && current.isRunning()) {
+        return current;
+      }
+      NamespaceStats before = stats(id);
+      if (before.unavailableReason() != null) {
+        throw UnavailableException.namespace(id, before.unavailableReason(), null);
+      }
+      Compaction started = Compaction.running(now(), before.storageBytes(), before.deletedCount());
+      ns.compaction = started;
+      compactor.execute(() -> runCompaction(ns, started));
+      return started;
+    }
+  }
+
+  private void runCompaction(Namespace ns, Compaction started) {
+    try {
+      ns.withIndex(index -> {
+        index.compact();
+        return null;
+      });
+      ns.compaction = started.done(now(), stats(ns.id).storageBytes());
+      LOG.info("Namespace {} compacted: {} -> {} bytes", ns.id, started.bytesBefore(), ns.compaction.bytesAfter());
+    } catch (RuntimeException e) {
+      ns.compaction = started.failed(now(), e.getMessage());
+      LOG.warn("Compaction of namespace {} failed: {}", ns.id, e.toString());
+    }
+  }
+
+  /** The last compaction of a namespace since start-up, or null. */
+  public Compaction compaction(String id) {
+    return require(id).compaction;
+  }
+
+  /** When a pending_deletion namespace will be deleted, or null if it is not pending deletion. */
+  public Instant deletionDue(NamespaceMeta meta) {
+    return meta.status() == NamespaceStatus.PENDING_DELETION && meta.pendingDeletionSince() != null
+        ? meta.pendingDeletionSince().plus(config.deletionGrace())
+        : null;
   }
 
   private void requestEviction() {

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param dimension the fixed vector dimension, or null until set at create or by the first upsert
  * @param keys the namespace's API keys, as salted hashes
  * @param size the size at the last clean close, or null
+ * @param pendingDeletionSince when the status became pending_deletion (the grace period's start), or null
  */
 public record NamespaceMeta(
     String id,
@@ -29,7 +30,8 @@ public record NamespaceMeta(
     Instant updatedAt,
     Usage usage,
     List<StoredKey> keys,
-    SizeSnapshot size) {
+    SizeSnapshot size,
+    Instant pendingDeletionSince) {
 
   public NamespaceMeta {
     Objects.requireNonNull(id, "id");
@@ -45,27 +47,30 @@ public record NamespaceMeta(
   }
 
   NamespaceMeta withQuotas(Quotas q, Instant now) {
-    return new NamespaceMeta(id, name, description, metadata, q, status, metric, dimension, createdAt, now, usage, keys, size);
+    return new NamespaceMeta(id, name, description, metadata, q, status, metric, dimension, createdAt, now, usage, keys, size, pendingDeletionSince);
   }
 
+  /** A new status; entering pending_deletion starts its grace period, leaving it ends it. */
   NamespaceMeta withStatus(NamespaceStatus s, Instant now) {
-    return new NamespaceMeta(id, name, description, metadata, quotas, s, metric, dimension, createdAt, now, usage, keys, size);
+    Instant since = s != NamespaceStatus.PENDING_DELETION ? null
+        : status == NamespaceStatus.PENDING_DELETION && pendingDeletionSince != null ? pendingDeletionSince : now;
+    return new NamespaceMeta(id, name, description, metadata, quotas, s, metric, dimension, createdAt, now, usage, keys, size, since);
   }
 
   NamespaceMeta withDimension(int d, Instant now) {
-    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, d, createdAt, now, usage, keys, size);
+    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, d, createdAt, now, usage, keys, size, pendingDeletionSince);
   }
 
   NamespaceMeta withKeys(List<StoredKey> k, Instant now) {
-    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, now, usage, k, size);
+    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, now, usage, k, size, pendingDeletionSince);
   }
 
   NamespaceMeta withSize(SizeSnapshot snapshot) {
     return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, updatedAt,
-        usage, keys, snapshot);
+        usage, keys, snapshot, pendingDeletionSince);
   }
 
   NamespaceMeta withUsage(Usage u) {
-    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, updatedAt, u, keys, size);
+    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, updatedAt, u, keys, size, pendingDeletionSince);
   }
 }

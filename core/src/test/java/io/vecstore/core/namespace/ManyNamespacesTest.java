@@ -31,7 +31,7 @@ class ManyNamespacesTest {
   private ManagerConfig config(Capacity capacity) {
     ManagerConfig d = ManagerConfig.defaults(dataDir);
     return new ManagerConfig(dataDir, d.indexSettings(), d.limits(), Duration.ofMillis(20), Duration.ofMillis(100),
-        d.asyncSyncInterval(), d.defaultNumCandidates(), capacity);
+        d.asyncSyncInterval(), d.defaultNumCandidates(), capacity, d.deletionGrace());
   }
 
   private static CreateNamespace unlimited(String id) {

@@ -9,6 +9,7 @@ import io.vecstore.core.auth.NewApiKey;
 import io.vecstore.core.index.QueryHit;
 import io.vecstore.core.index.VectorRecord;
 import io.vecstore.core.namespace.AggregateStats;
+import io.vecstore.core.namespace.Compaction;
 import io.vecstore.core.namespace.NamespaceInfo;
 import io.vecstore.core.namespace.NamespaceMeta;
 import io.vecstore.core.namespace.NamespacePage;
@@ -26,6 +27,13 @@ public final class Views {
 
   private static ObjectNode object() {
     return JsonCodec.MAPPER.createObjectNode();
+  }
+
+  /** The namespace object, with when a pending deletion will happen ({@code deletion_due}, else null). */
+  public static ObjectNode namespace(NamespaceInfo info, java.time.Instant deletionDue) {
+    ObjectNode n = namespace(info);
+    n.put("deletion_due", deletionDue == null ? null : deletionDue.toString());
+    return n;
   }
 
   public static ObjectNode namespace(NamespaceInfo info) {
@@ -46,6 +54,7 @@ public final class Views {
     n.put("updated_at", m.updatedAt().toString());
     n.put("quota_utilization", info.quotaUtilization());
     n.put("is_near_quota", info.nearQuota());
+    n.put("pending_deletion_since", m.pendingDeletionSince() == null ? null : m.pendingDeletionSince().toString());
     if (!info.available()) {
       n.putNull("vector_count");
       n.putNull("storage_bytes");
@@ -96,6 +105,26 @@ public final class Views {
       }
       n.put("unavailable_reason", s.unavailableReason());
     }
+    return n;
+  }
+
+  /** Stats plus when a pending deletion happens and the last compaction (each null when none). */
+  public static ObjectNode stats(NamespaceStats s, java.time.Instant deletionDue, Compaction compaction) {
+    ObjectNode n = stats(s);
+    n.put("deletion_due", deletionDue == null ? null : deletionDue.toString());
+    n.set("compaction", compaction == null ? null : compaction(compaction));
+    return n;
+  }
+
+  public static ObjectNode compaction(Compaction c) {
+    ObjectNode n = object();
+    n.put("state", c.state());
+    n.put("started_at", c.startedAt().toString());
+    n.put("finished_at", c.finishedAt() == null ? null : c.finishedAt().toString());
+    n.put("bytes_before", c.bytesBefore());
+    n.put("bytes_after", c.bytesAfter());
+    n.put("deleted_before", c.deletedBefore());
+    n.put("error", c.error());
     return n;
   }
 

@@ -22,7 +22,7 @@ final class AdminRoutes {
 
   void create(Context ctx) {
     var created = manager.create(Requests.createNamespace(bodies.read(ctx)));
-    ctx.status(201).json(Views.namespace(created));
+    ctx.status(201).json(view(created));
   }
 
   void list(Context ctx) {
@@ -36,7 +36,7 @@ final class AdminRoutes {
   }
 
   void get(Context ctx) {
-    ctx.json(Views.namespace(manager.get(ctx.pathParam("id"))));
+    ctx.json(view(manager.get(ctx.pathParam("id"))));
   }
 
   void delete(Context ctx) {
@@ -46,15 +46,20 @@ final class AdminRoutes {
   }
 
   void updateQuotas(Context ctx) {
-    ctx.json(Views.namespace(manager.updateQuotas(ctx.pathParam("id"), Requests.quotaPatch(bodies.read(ctx)))));
+    ctx.json(view(manager.updateQuotas(ctx.pathParam("id"), Requests.quotaPatch(bodies.read(ctx)))));
   }
 
   void updateStatus(Context ctx) {
-    ctx.json(Views.namespace(manager.updateStatus(ctx.pathParam("id"), Requests.status(bodies.read(ctx)))));
+    ctx.json(view(manager.updateStatus(ctx.pathParam("id"), Requests.status(bodies.read(ctx)))));
   }
 
   void stats(Context ctx) {
-    ctx.json(Views.stats(manager.stats(ctx.pathParam("id"))));
+    String id = ctx.pathParam("id");
+    ctx.json(Views.stats(manager.stats(id), manager.deletionDue(id), manager.compaction(id)));
+  }
+
+  void compact(Context ctx) {
+    ctx.status(202).json(Views.compaction(manager.compact(ctx.pathParam("id"))));
   }
 
   void createKey(Context ctx) {
@@ -74,6 +79,10 @@ final class AdminRoutes {
 
   void aggregateStats(Context ctx) {
     ctx.json(Views.aggregate(manager.aggregateStats()));
+  }
+
+  private com.fasterxml.jackson.databind.node.ObjectNode view(io.vecstore.core.namespace.NamespaceInfo info) {
+    return Views.namespace(info, manager.deletionDue(info.meta()));
   }
 
   private static String emptyToNull(String s) {

@@ -24,6 +24,7 @@ public final class Routes {
     routes.put("/admin/namespaces/{id}/quotas", admin::updateQuotas, ADMIN);
     routes.put("/admin/namespaces/{id}/status", admin::updateStatus, ADMIN);
     routes.get("/admin/namespaces/{id}/stats", admin::stats, ADMIN);
+    routes.post("/admin/namespaces/{id}/compact", admin::compact, ADMIN);
     routes.post("/admin/namespaces/{id}/keys", admin::createKey, ADMIN);
     routes.get("/admin/namespaces/{id}/keys", admin::listKeys, ADMIN);
     routes.delete("/admin/namespaces/{id}/keys/{name}", admin::revokeKey, ADMIN);
