@@ -68,13 +68,4 @@ final class RequestGate {
       lock.unlock();
     }
   }
-
-  boolean isOpen() {
-    lock.lock();
-    try {
-      return !closed;
-    } finally {
-      lock.unlock();
-    }
-  }
 }

@@ -61,6 +61,9 @@ class MainTest {
     assertEquals(2, status);
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("--port must be an integer between 0 and 65535, got: 99999"));
     assertEquals(2, Main.run(new String[] {"serve", "--colour"}, out, out));
+    assertEquals(2, Main.run(new String[] {"serve", "--deletion-grace-hours", "-1"}, out, out));
+    assertEquals(2, Main.run(new String[] {"serve", "--durability", "sometimes"}, out, out));
+    assertEquals(java.time.Duration.ofHours(2), parse("--deletion-grace-hours", "2").deletionGrace());
     assertEquals(0, Main.run(new String[] {"--help"}, out, out));
     assertNull(parse("--help"));
   }

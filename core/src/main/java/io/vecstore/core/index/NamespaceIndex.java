@@ -540,29 +540,6 @@ public final class NamespaceIndex implements Closeable {
     }
   }
 
-  /** Writes the indexing buffers to disk (as a refresh does), to free their RAM. */
-  public void flushBuffers() {
-    writeLock.lock();
-    try {
-      if (!closed) {
-        writer.flush();
-      }
-    } catch (IOException | RuntimeException e) {
-      throw translate(e);
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  /** RAM held by the writer's indexing buffers. */
-  public long ramBytesUsed() {
-    try {
-      return closed ? 0 : writer.ramBytesUsed();
-    } catch (AlreadyClosedException e) {
-      return 0;
-    }
-  }
-
   /** The generation of the last commit in {@code indexDir}, read without opening the index; -1 if none. */
   public static long lastCommitGeneration(Path indexDir) {
     try {

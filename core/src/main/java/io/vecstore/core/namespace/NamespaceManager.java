@@ -390,11 +390,12 @@ public final class NamespaceManager implements Closeable {
     NamespaceMeta meta = ns.meta();
     QuotaGuard guard = ns.guard();
     guard.checkBatchSize(meta.quotas(), batch.size());
-    int dimension = validator.validateBatch(batch, meta.metric());
+    RecordValidator.Shape shape = validator.validateBatch(batch, meta.metric());
+    int dimension = shape.dimension();
     guard.checkDimension(meta.quotas(), dimension);
     checkDimension(meta, dimension, "Vector");
     long distinct = batch.stream().map(VectorRecord::id).distinct().count();
-    long estimate = StorageEstimate.of(batch);
+    long estimate = StorageEstimate.of(batch, shape.metadataBytes());
     guard.admitRequest(meta.quotas());
     ns.withIndex(index -> index.upsert(batch, estimate, newIds -> {
       Quotas current = ns.meta().quotas(); // the latest, if they changed meanwhile
@@ -740,7 +741,6 @@ public final class NamespaceManager implements Closeable {
       lastCommitNanos = System.nanoTime();
     }
     refreshFreeDisk();
-    enforceRamBudget();
     deleteExpiredPendingDeletions();
   }
 
@@ -822,35 +822,6 @@ public final class NamespaceManager implements Closeable {
       } catch (java.util.concurrent.RejectedExecutionException e) {
         evictionPending.set(false); // shutting down
       }
-    }
-  }
-
-  /** Indexing buffers of all open namespaces above the budget: flush the largest until under it. */
-  private void enforceRamBudget() {
-    List<NamespaceIndex> open = new ArrayList<>();
-    long total = 0;
-    for (Namespace ns : namespaces.values()) {
-      NamespaceIndex index = ns.indexIfOpen();
-      if (index != null) {
-        open.add(index);
-        total += index.ramBytesUsed();
-      }
-    }
-    if (total <= config.capacity().ramBudgetBytes()) {
-      return;
-    }
-    open.sort(Comparator.comparingLong(NamespaceIndex::ramBytesUsed).reversed());
-    for (NamespaceIndex index : open) {
-      if (total <= config.capacity().ramBudgetBytes()) {
-        break;
-      }
-      long before = index.ramBytesUsed();
-      try {
-        index.flushBuffers();
-      } catch (RuntimeException e) {
-        LOG.warn("Flushing indexing buffers failed: {}", e.toString());
-      }
-      total -= before - index.ramBytesUsed();
     }
   }
 

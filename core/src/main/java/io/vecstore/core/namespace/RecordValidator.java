@@ -20,12 +20,16 @@ final class RecordValidator {
     this.limits = limits;
   }
 
-  /** Validates a batch and returns its common dimension. */
-  int validateBatch(List<VectorRecord> batch, Metric metric) {
+  /** A valid batch's common dimension and the size of its metadata as JSON (measured once, here). */
+  record Shape(int dimension, long metadataBytes) {}
+
+  /** Validates a batch. */
+  Shape validateBatch(List<VectorRecord> batch, Metric metric) {
     if (batch.isEmpty()) {
       throw new InvalidRequestException("vectors must contain at least one vector");
     }
     int dimension = batch.getFirst().values().length;
+    long metadataBytes = 0;
     for (VectorRecord r : batch) {
       validateId(r.id());
       String what = "vector '" + r.id() + "'";
@@ -37,10 +41,10 @@ final class RecordValidator {
                 + " (vectors of one batch must have the same dimension; " + what + ")");
       }
       if (r.metadata() != null) {
-        validateMetadata(what, r.metadata());
+        metadataBytes += validateMetadata(what, r.metadata());
       }
     }
-    return dimension;
+    return new Shape(dimension, metadataBytes);
   }
 
   void validateId(String id) {
@@ -73,7 +77,8 @@ final class RecordValidator {
     }
   }
 
-  private void validateMetadata(String what, JsonNode metadata) {
+  /** Returns the metadata's size as JSON. */
+  private int validateMetadata(String what, JsonNode metadata) {
     int depth = depth(metadata, 1);
     if (depth > limits.maxMetadataDepth()) {
       throw new InvalidRequestException(
@@ -89,6 +94,7 @@ final class RecordValidator {
       throw new InvalidRequestException(
           "metadata of " + what + " is " + bytes + " bytes, over the limit of " + limits.maxMetadataBytes());
     }
+    return bytes;
   }
 
   private int depth(JsonNode node, int level) {

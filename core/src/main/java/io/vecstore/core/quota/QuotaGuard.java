@@ -103,11 +103,6 @@ public final class QuotaGuard {
     };
   }
 
-  /** Queries running now. */
-  public int runningQueries() {
-    return runningQueries.get();
-  }
-
   /** Called under the write lock: rejects a batch whose new ids would cross max_vectors. */
   public void reserveVectors(Quotas q, long current, long newIds) {
     Long max = q.maxVectors();

@@ -16,14 +16,12 @@ public final class StorageEstimate {
 
   private StorageEstimate() {}
 
-  public static long of(List<VectorRecord> batch) {
-    long total = 0;
+  /** @param metadataBytes the batch's metadata as JSON, measured by the caller's validation */
+  public static long of(List<VectorRecord> batch, long metadataBytes) {
+    long total = 2L * metadataBytes;
     for (VectorRecord r : batch) {
       total += 4L * r.values().length;
       total += 2L * r.id().getBytes(StandardCharsets.UTF_8).length;
-      if (r.metadata() != null) {
-        total += 2L * r.metadata().toString().getBytes(StandardCharsets.UTF_8).length;
-      }
       total += PER_VECTOR_OVERHEAD;
     }
     return total;

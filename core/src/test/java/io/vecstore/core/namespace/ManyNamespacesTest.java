@@ -43,7 +43,7 @@ class ManyNamespacesTest {
     int namespaces = 12, threads = 8, opsPerThread = 250;
     Map<String, Float> expected = new ConcurrentHashMap<>();
     List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-    try (NamespaceManager manager = new NamespaceManager(config(new Capacity(4, Duration.ofMillis(30), 1L << 30, 1000, 0)))) {
+    try (NamespaceManager manager = new NamespaceManager(config(new Capacity(4, Duration.ofMillis(30), 1000, 0)))) {
       for (int n = 0; n < namespaces; n++) {
         manager.create(unlimited("ns" + n));
       }
@@ -105,7 +105,7 @@ class ManyNamespacesTest {
 
   @Test
   void closedNamespacesAreListedAndStattedWithoutOpening() throws Exception {
-    try (NamespaceManager manager = new NamespaceManager(config(new Capacity(100, Duration.ofMillis(50), 1L << 30, 1000, 0)))) {
+    try (NamespaceManager manager = new NamespaceManager(config(new Capacity(100, Duration.ofMillis(50), 1000, 0)))) {
       manager.create(unlimited("idle"));
       manager.upsert("idle", List.of(new VectorRecord("a", new float[] {1, 0}, null), new VectorRecord("b", new float[] {0, 1}, null)));
       manager.deleteVector("idle", "b");
@@ -128,7 +128,7 @@ class ManyNamespacesTest {
 
   @Test
   void namespaceCountIsLimited() throws Exception {
-    try (NamespaceManager manager = new NamespaceManager(config(new Capacity(10, Duration.ofMinutes(1), 1L << 30, 2, 0)))) {
+    try (NamespaceManager manager = new NamespaceManager(config(new Capacity(10, Duration.ofMinutes(1), 2, 0)))) {
       manager.create(CreateNamespace.of("one", "one"));
       manager.create(CreateNamespace.of("two", "two"));
       QuotaExceededException e = assertThrows(QuotaExceededException.class, () -> manager.create(CreateNamespace.of("three", "three")));
@@ -140,7 +140,7 @@ class ManyNamespacesTest {
 
   @Test
   void lowDiskRefusesWritesClearlyAndKeepsServingReads() throws Exception {
-    try (NamespaceManager manager = new NamespaceManager(config(new Capacity(10, Duration.ofMinutes(1), 1L << 30, 10, Long.MAX_VALUE)))) {
+    try (NamespaceManager manager = new NamespaceManager(config(new Capacity(10, Duration.ofMinutes(1), 10, Long.MAX_VALUE)))) {
       manager.create(unlimited("full"));
       UnavailableException e = assertThrows(UnavailableException.class,
           () -> manager.upsert("full", List.of(new VectorRecord("a", new float[] {1, 0}, null))));

@@ -4,7 +4,6 @@ import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import io.vecstore.core.auth.ApiKeys;
 import io.vecstore.core.auth.KeyMatch;
-import io.vecstore.core.auth.KeyRole;
 import io.vecstore.core.error.ForbiddenException;
 import io.vecstore.core.error.TooManyRequestsException;
 import io.vecstore.core.error.UnauthenticatedException;
@@ -125,10 +124,5 @@ public final class Authenticator {
     }
     String apiKey = ctx.header("Api-Key");
     return apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
-  }
-
-  /** The role a request for keys asks for, parsed here so routes stay thin. */
-  public static KeyRole role(String value) {
-    return KeyRole.parse(value);
   }
 }

@@ -43,10 +43,6 @@ final class Body {
     return v == null || v.isNull() ? null : v;
   }
 
-  boolean has(String field) {
-    return node.has(field);
-  }
-
   /** Present, even if its value is JSON null. */
   boolean present(String field) {
     return node.has(field);

@@ -66,17 +66,18 @@ public final class Requests {
   public static QuotaPatch quotaPatch(JsonNode json) {
     Body b = Body.of(json, "quotas", QUOTA_FIELDS);
     return new QuotaPatch(
-        b.present("max_vectors") ? QuotaPatch.Field.of(b.optionalLong("max_vectors")) : QuotaPatch.Field.absent(),
-        b.present("max_storage_bytes") ? QuotaPatch.Field.of(b.optionalLong("max_storage_bytes")) : QuotaPatch.Field.absent(),
-        b.present("max_requests_per_second") ? QuotaPatch.Field.of(b.optionalNumber("max_requests_per_second")) : QuotaPatch.Field.absent(),
-        intField(b, "max_concurrent_queries"),
-        intField(b, "max_dimension"),
-        intField(b, "max_results_per_query"),
-        intField(b, "max_batch_size"));
+        field(b, "max_vectors", b::optionalLong),
+        field(b, "max_storage_bytes", b::optionalLong),
+        field(b, "max_requests_per_second", b::optionalNumber),
+        field(b, "max_concurrent_queries", b::optionalInt),
+        field(b, "max_dimension", b::optionalInt),
+        field(b, "max_results_per_query", b::optionalInt),
+        field(b, "max_batch_size", b::optionalInt));
   }
 
-  private static QuotaPatch.Field<Integer> intField(Body b, String field) {
-    return b.present(field) ? QuotaPatch.Field.of(b.optionalInt(field)) : QuotaPatch.Field.absent();
+  /** Absent, or present with its value (JSON null: unlimited). */
+  private static <T> QuotaPatch.Field<T> field(Body b, String name, java.util.function.Function<String, T> read) {
+    return b.present(name) ? QuotaPatch.Field.of(read.apply(name)) : QuotaPatch.Field.absent();
   }
 
   public static NamespaceStatus status(JsonNode json) {
