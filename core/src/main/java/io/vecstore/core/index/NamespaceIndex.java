@@ -94,6 +94,8 @@ public final class NamespaceIndex implements Closeable {
   private final Map<String, Boolean> overlay = new HashMap<>(); // guarded by writeLock
 
   private volatile long liveCount; // written under writeLock
+  /** The most live vectors since the last {@link #takeVectorPeak()}, for usage billing. */
+  private final java.util.concurrent.atomic.AtomicLong vectorPeak = new java.util.concurrent.atomic.AtomicLong();
   private volatile long unflushedEstimate; // written under writeLock; bytes written since the last refresh
   private volatile long writeSeq; // written under writeLock
   private volatile long refreshedSeq; // written under writeLock
@@ -119,6 +121,7 @@ public final class NamespaceIndex implements Closeable {
     IndexSearcher s = searchers.acquire();
     try {
       this.liveCount = s.getIndexReader().numDocs();
+      this.vectorPeak.set(liveCount);
     } finally {
       searchers.release(s);
     }
@@ -266,6 +269,7 @@ public final class NamespaceIndex implements Closeable {
       records.forEach(r -> overlay.put(r.id(), Boolean.TRUE));
       syncTo = log(seq -> new WalRecord.Upsert(seq, records));
       liveCount += newIds;
+      vectorPeak.accumulateAndGet(liveCount, Math::max);
       unflushedEstimate += estimatedBytes;
       writeSeq++;
       result = newIds;
@@ -427,6 +431,12 @@ public final class NamespaceIndex implements Closeable {
   /** The number of live vectors, counting every acknowledged write. Cheap: no refresh. */
   public long vectorCount() {
     return liveCount;
+  }
+
+  /** The largest live vector count since the previous call (or since opening), then starts over. */
+  public long takeVectorPeak() {
+    long now = liveCount;
+    return Math.max(now, vectorPeak.getAndSet(now));
   }
 
   /** Bytes of the index files on disk right now (files written since the last flush included). */

@@ -10,6 +10,7 @@ import io.vecstore.core.index.QueryHit;
 import io.vecstore.core.index.VectorRecord;
 import io.vecstore.core.namespace.AggregateStats;
 import io.vecstore.core.namespace.Compaction;
+import io.vecstore.core.namespace.DailyUsage;
 import io.vecstore.core.namespace.NamespaceInfo;
 import io.vecstore.core.namespace.NamespaceMeta;
 import io.vecstore.core.namespace.NamespacePage;
@@ -138,6 +139,39 @@ public final class Views {
     n.put("total_requests", s.totalRequests());
     n.put("total_storage_bytes", s.totalStorageBytes());
     return n;
+  }
+
+  /** Columns of a usage row, in JSON and CSV alike. */
+  private static final List<String> USAGE_COLUMNS = List.of("namespace_id", "date", "vector_count_peak",
+      "storage_bytes_peak", "requests", "queries", "upserts", "deletes");
+
+  private static List<Object> usageRow(DailyUsage d) {
+    return List.of(d.namespaceId(), d.date().toString(), d.vectorCountPeak(), d.storageBytesPeak(),
+        d.requests(), d.queries(), d.upserts(), d.deletes());
+  }
+
+  public static ObjectNode usage(java.time.LocalDate from, java.time.LocalDate to, List<DailyUsage> days) {
+    ObjectNode n = object();
+    n.put("from", from.toString());
+    n.put("to", to.toString());
+    ArrayNode rows = n.putArray("usage");
+    for (DailyUsage d : days) {
+      ObjectNode r = rows.addObject();
+      List<Object> values = usageRow(d);
+      for (int i = 0; i < USAGE_COLUMNS.size(); i++) {
+        r.putPOJO(USAGE_COLUMNS.get(i), values.get(i));
+      }
+    }
+    return n;
+  }
+
+  /** The same rows as CSV with a header line; namespace ids never contain commas or quotes. */
+  public static String usageCsv(List<DailyUsage> days) {
+    StringBuilder out = new StringBuilder(String.join(",", USAGE_COLUMNS)).append('\n');
+    for (DailyUsage d : days) {
+      out.append(String.join(",", usageRow(d).stream().map(String::valueOf).toList())).append('\n');
+    }
+    return out.toString();
   }
 
   public static ObjectNode results(List<QueryHit> hits) {
