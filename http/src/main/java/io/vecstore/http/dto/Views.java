@@ -37,7 +37,7 @@ public final class Views {
     return n;
   }
 
-  public static ObjectNode namespace(NamespaceInfo info) {
+  private static ObjectNode namespace(NamespaceInfo info) {
     NamespaceMeta m = info.meta();
     ObjectNode n = object();
     n.put("id", m.id());
@@ -78,10 +78,11 @@ public final class Views {
     return n;
   }
 
-  public static ObjectNode page(NamespacePage page) {
+  /** A page of namespace objects, each exactly as GET of the namespace shows it. */
+  public static ObjectNode page(NamespacePage page, java.util.function.Function<NamespaceMeta, java.time.Instant> deletionDue) {
     ObjectNode n = object();
     ArrayNode list = n.putArray("namespaces");
-    page.namespaces().forEach(i -> list.add(namespace(i)));
+    page.namespaces().forEach(i -> list.add(namespace(i, deletionDue.apply(i.meta()))));
     n.put("next_cursor", page.nextCursor());
     n.put("total", page.total());
     return n;

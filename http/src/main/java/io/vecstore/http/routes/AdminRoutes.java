@@ -32,7 +32,7 @@ final class AdminRoutes {
         emptyToNull(ctx.queryParam("cursor")),
         emptyToNull(ctx.queryParam("prefix")),
         status == null || status.isEmpty() ? null : NamespaceStatus.parse(status));
-    ctx.json(Views.page(page));
+    ctx.json(Views.page(page, manager::deletionDue));
   }
 
   void get(Context ctx) {
