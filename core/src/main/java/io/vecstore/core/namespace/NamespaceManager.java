@@ -84,6 +84,10 @@ public final class NamespaceManager implements Closeable {
   /** How often usage rollups are sampled; a delete and a shutdown sample at once. */
   static final Duration USAGE_SAMPLE_INTERVAL = Duration.ofMinutes(1);
   static final int MAX_USAGE_DAYS = 366;
+  /** A namespace without queries for this long is refreshed only by its next query (as Elasticsearch's search-idle shards). */
+  static final Duration SEARCH_IDLE_AFTER = Duration.ofSeconds(30);
+  /** A write-ahead log this large is committed before the commit interval is up, bounding replay after a crash. */
+  static final long COMMIT_LOG_BYTES = 128L << 20;
   private final RecordValidator validator;
   private final Clock clock;
   private final ConcurrentSkipListMap<String, Namespace> namespaces = new ConcurrentSkipListMap<>();
@@ -792,7 +796,10 @@ public final class NamespaceManager implements Closeable {
   }
 
   private void maintain() {
-    boolean commitDue = System.nanoTime() - lastCommitNanos >= config.commitInterval().toNanos();
+    // Without a log a commit is the only durability, so it comes as often as a refresh.
+    Duration commitEvery = config.indexSettings().durability() == Durability.NONE
+        ? config.refreshInterval() : config.commitInterval();
+    boolean commitDue = System.nanoTime() - lastCommitNanos >= commitEvery.toNanos();
     for (Namespace ns : namespaces.values()) {
       if (closed) {
         return;
@@ -802,11 +809,15 @@ public final class NamespaceManager implements Closeable {
         continue;
       }
       try {
-        index.refreshIfStale();
-        if (commitDue) {
-          index.commitIfDirty();
-          ns.saveUsageIfChanged();
+        // A namespace nobody searches is not refreshed in the background: each refresh flushes a
+        // small segment whose graph merges must rebuild later. Its next query refreshes first.
+        if (index.searchedWithin(SEARCH_IDLE_AFTER.toNanos())) {
+          index.refreshIfStale();
         }
+        if (commitDue || index.logBytes() > COMMIT_LOG_BYTES) {
+          index.commitIfDirty();
+        }
+        ns.saveUsageIfChanged();
       } catch (RuntimeException e) {
         LOG.warn("Background refresh/commit of namespace {} failed: {}", ns.id, e.toString());
       }
