@@ -10,7 +10,7 @@ import io.vecstore.http.dto.Views;
 /** Handlers of the {@code /admin} routes (the guide's admin API). Stateless beyond its collaborators. */
 final class AdminRoutes {
 
-  static final int DEFAULT_PAGE_SIZE = 100;
+  static final int DEFAULT_PAGE_SIZE = io.vecstore.core.namespace.NamespacePage.DEFAULT_LIMIT;
 
   private final NamespaceManager manager;
   private final JsonBodies bodies;
