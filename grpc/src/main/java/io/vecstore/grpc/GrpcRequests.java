@@ -6,6 +6,7 @@ import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.index.Metric;
 import io.vecstore.core.index.VectorRecord;
 import io.vecstore.core.namespace.CreateNamespace;
+import io.vecstore.core.namespace.IndexOptions;
 import io.vecstore.core.namespace.NamespaceStatus;
 import io.vecstore.core.namespace.SearchRequest;
 import io.vecstore.core.quota.QuotaPatch;
@@ -51,7 +52,15 @@ final class GrpcRequests {
           case UNRECOGNIZED -> Metric.parse(String.valueOf(r.getMetricValue()));
           default -> Metric.parse(wireName(r.getMetric()));
         },
-        r.hasDimension() ? r.getDimension() : null);
+        r.hasDimension() ? r.getDimension() : null,
+        new IndexOptions(
+            switch (r.getQuantization()) {
+              case QUANTIZATION_UNSPECIFIED -> io.vecstore.core.index.Quantization.NONE;
+              case UNRECOGNIZED -> io.vecstore.core.index.Quantization.parse(String.valueOf(r.getQuantizationValue()));
+              default -> io.vecstore.core.index.Quantization.parse(
+                  wireName(r.getQuantization()).substring("quantization_".length()));
+            },
+            r.hasDefaultNumCandidates() ? r.getDefaultNumCandidates() : null));
   }
 
   static QuotaPatch quotaPatch(QuotaUpdate q) {

@@ -46,6 +46,10 @@ final class GrpcViews {
     if (m.dimension() != null) {
       n.setDimension(m.dimension());
     }
+    n.setQuantization(quantization(m.options().quantization()));
+    if (m.options().defaultNumCandidates() != null) {
+      n.setDefaultNumCandidates(m.options().defaultNumCandidates());
+    }
     if (info.available()) {
       n.setVectorCount(info.vectorCount()).setStorageBytes(info.storageBytes());
     } else {
@@ -177,6 +181,15 @@ final class GrpcViews {
       case READ_ONLY -> NamespaceStatus.READ_ONLY;
       case SUSPENDED -> NamespaceStatus.SUSPENDED;
       case PENDING_DELETION -> NamespaceStatus.PENDING_DELETION;
+    };
+  }
+
+  private static io.vecstore.grpc.v1.Quantization quantization(io.vecstore.core.index.Quantization q) {
+    return switch (q) {
+      case NONE -> io.vecstore.grpc.v1.Quantization.QUANTIZATION_NONE;
+      case INT8 -> io.vecstore.grpc.v1.Quantization.QUANTIZATION_INT8;
+      case INT4 -> io.vecstore.grpc.v1.Quantization.QUANTIZATION_INT4;
+      case BBQ -> io.vecstore.grpc.v1.Quantization.QUANTIZATION_BBQ;
     };
   }
 

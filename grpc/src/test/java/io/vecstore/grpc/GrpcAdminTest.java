@@ -112,6 +112,21 @@ class GrpcAdminTest {
   }
 
   @Test
+  void createsWithQuantizationAndDefaultNumCandidates() {
+    Namespace ns = admin.createNamespace(CreateNamespaceRequest.newBuilder().setId("qz")
+        .setQuantization(io.vecstore.grpc.v1.Quantization.QUANTIZATION_INT4).setDefaultNumCandidates(64).build()).getNamespace();
+    assertEquals(io.vecstore.grpc.v1.Quantization.QUANTIZATION_INT4, ns.getQuantization());
+    assertEquals(64, ns.getDefaultNumCandidates());
+    Namespace plain = create("plain");
+    assertEquals(io.vecstore.grpc.v1.Quantization.QUANTIZATION_NONE, plain.getQuantization());
+    assertFalse(plain.hasDefaultNumCandidates());
+    io.grpc.StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+        () -> admin.createNamespace(CreateNamespaceRequest.newBuilder().setId("bad").setDefaultNumCandidates(0).build()));
+    assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().startsWith("default_num_candidates must be between 1 and "));
+  }
+
+  @Test
   void updatesQuotasByMergingAndUnlimitedClearsALimit() {
     create("q");
     Namespace ns = admin.updateNamespaceQuotas(UpdateNamespaceQuotasRequest.newBuilder().setId("q")
