@@ -705,6 +705,66 @@ public final class NamespaceManager implements Closeable {
     }
   }
 
+  /** Largest batch an import from Lucene writes at once (less if the namespace's batch quota is lower). */
+  private static final int IMPORT_BATCH = 500;
+
+  /**
+   * Creates a namespace from an existing Lucene index on the server (Lucene 9.x included), copying
+   * every live document through the write path (validation, dimension, vector and storage quotas;
+   * not the rate limit, and not counted as requests). All or nothing: on any failure the new
+   * namespace is deleted again.
+   */
+  public LuceneImport.Result importLucene(LuceneImport spec) {
+    ensureOpen();
+    NamespaceIds.requireValid(spec.namespace().id());
+    try (io.vecstore.core.index.ExternalIndex source =
+        io.vecstore.core.index.ExternalIndex.open(spec.path(), spec.vectorField(), spec.idField())) {
+      CreateNamespace c = spec.namespace();
+      if (c.dimension() != null && c.dimension() != source.dimension()) {
+        throw new InvalidRequestException("dimension must match the vector field's (" + source.dimension() + "), got: "
+            + c.dimension());
+      }
+      NamespaceInfo created = create(new CreateNamespace(c.id(), c.name(), c.description(), c.metadata(), c.tier(),
+          c.quotas(), c.metric() == null ? source.metric() : c.metric(), source.dimension()));
+      String id = created.meta().id();
+      try {
+        Namespace ns = require(id);
+        Integer quota = ns.meta().quotas().maxBatchSize();
+        int batchSize = Math.max(1, Math.min(IMPORT_BATCH, quota == null ? IMPORT_BATCH : quota));
+        var counts = source.read(batchSize, spec.metadataFields(), batch -> importBatch(ns, batch));
+        LOG.info("Imported {} documents of the Lucene index {} into namespace {} ({} without id, {} without vector skipped)",
+            counts.read(), spec.path(), id, counts.skippedNoId(), counts.skippedNoVector());
+        return new LuceneImport.Result(get(id), counts.read(), counts.skippedNoId(), counts.skippedNoVector());
+      } catch (RuntimeException | IOException e) {
+        try {
+          delete(id);
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new InvalidRequestException("cannot read the Lucene index in " + spec.path() + ": " + e.getMessage());
+    }
+  }
+
+  /** An upsert for an import: every check of {@link #upsert} but the rate limit, and not counted. */
+  private void importBatch(Namespace ns, List<VectorRecord> batch) {
+    NamespaceMeta meta = ns.meta();
+    checkFreeDisk();
+    RecordValidator.Shape shape = validator.validateBatch(batch, meta.metric());
+    ns.guard().checkDimension(meta.quotas(), shape.dimension());
+    checkDimension(meta, shape.dimension(), "Vector");
+    long estimate = StorageEstimate.of(batch, shape.metadataBytes());
+    ns.withIndex(index -> index.upsert(batch, estimate, newIds -> {
+      Quotas current = ns.meta().quotas();
+      ns.guard().reserveVectors(current, index.vectorCount(), newIds);
+      if (current.maxStorageBytes() != null) {
+        ns.guard().reserveStorage(current, index.storageBytes() + index.logBytes() + index.unflushedBytes(), estimate);
+      }
+    }));
+  }
+
   // --- internals -------------------------------------------------------------------------------
 
   private Namespace require(String id) {

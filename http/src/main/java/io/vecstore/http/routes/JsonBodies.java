@@ -31,6 +31,16 @@ final class JsonBodies {
     return JsonCodec.parse(readCapped(ctx));
   }
 
+  /** Like {@link #read}, but an empty body is null (for routes whose body is optional). */
+  JsonNode readOptional(Context ctx) {
+    String type = ctx.contentType();
+    if (type != null && !isJson(type)) {
+      throw HttpError.unsupportedMediaType(type);
+    }
+    byte[] body = readCapped(ctx);
+    return body.length == 0 ? null : JsonCodec.parse(body);
+  }
+
   private static boolean isJson(String contentType) {
     String base = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     return base.equals("application/json") || base.endsWith("+json");
