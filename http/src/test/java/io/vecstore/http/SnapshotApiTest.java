@@ -112,7 +112,7 @@ class SnapshotApiTest extends ServerTestBase {
 
   @Test
   void exportOnOneServerImportOnAnotherGivesIdenticalResults(Random random) throws Exception {
-    server.post("/admin/namespaces", "{\"id\":\"src\",\"name\":\"Source\",\"metric\":\"cosine\",\"tier\":\"free\"}");
+    server.post("/admin/namespaces", "{\"id\":\"src\",\"name\":\"Source\",\"metric\":\"cosine\",\"tier\":\"pro\",\"quotas\":{\"max_vectors\":5000}}");
     ArrayNode vectors = TestServer.JSON.createArrayNode();
     for (int i = 0; i < 300; i++) {
       ObjectNode v = vectors.addObject().put("id", "v" + i);
@@ -158,6 +158,11 @@ class SnapshotApiTest extends ServerTestBase {
         assertEquals(200, b.status(), b.body());
         assertEquals(a.json(), b.json(), q);
         assertEquals(10, b.json().get("results").size());
+      }
+      assertTrue(export.body().length > 4096);
+      try (TestServer small = TestServer.start(ServerConfig.defaults(otherDataDir.resolve("small")).withPort(0).withMaxBodyBytes(4096))) {
+        assertEquals(201, small.send("POST", "/admin/namespaces/import?id=big", export.body(), "application/gzip").status(),
+            "an import is not bound by the JSON body limit");
       }
       // under its own id too, and never over an existing namespace
       assertEquals(201, other.send("POST", "/admin/namespaces/import", export.body(), "application/gzip").status());

@@ -668,7 +668,7 @@ public final class NamespaceManager implements Closeable {
         return info(ns);
       }
     } catch (IOException e) {
-      throw UnavailableException.namespace(id == null ? "(import)" : id, "cannot import: " + e.getMessage(), e);
+      throw UnavailableException.namespace(id == null ? "import" : id, "cannot import: " + e, e);
     } finally {
       try {
         deleteRecursively(work); // nothing left once moved into place

@@ -217,13 +217,8 @@ final class Snapshots {
         }
         Files.copy(tar.content(), target);
       }
-    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+    } catch (java.util.zip.ZipException | java.io.EOFException | TarGz.FormatException e) {
       throw invalid("not a complete .tar.gz snapshot archive: " + e.getMessage());
-    } catch (IOException e) {
-      if (e.getMessage() != null && e.getMessage().contains("tar")) {
-        throw invalid("not a snapshot archive: " + e.getMessage());
-      }
-      throw e;
     }
     for (String required : List.of(INFO_FILE, DataLayout.META_FILE)) {
       if (!Files.exists(dir.resolve(required))) {

@@ -21,6 +21,13 @@ final class TarGz {
 
   private TarGz() {}
 
+  /** The stream is not a tar archive this reader accepts (as opposed to an I/O failure). */
+  static final class FormatException extends IOException {
+    FormatException(String message) {
+      super(message);
+    }
+  }
+
   /** Writes entries to a .tar.gz stream. */
   static final class Writer implements AutoCloseable {
     private final GZIPOutputStream out;
@@ -125,7 +132,7 @@ final class TarGz {
       while (true) {
         byte[] h = in.readNBytes(BLOCK);
         if (h.length < BLOCK) {
-          throw new IOException("archive is truncated (no end-of-archive marker)");
+          throw new FormatException("archive is truncated (no end-of-archive marker)");
         }
         if (isZero(h)) {
           return null;
@@ -142,7 +149,7 @@ final class TarGz {
           continue;
         }
         if (type != '0' && type != 0) {
-          throw new IOException("unsupported tar entry type '" + type + "' for " + name + " (only regular files)");
+          throw new FormatException("unsupported tar entry type '" + type + "' for " + name + " (only regular files)");
         }
         remaining = size;
         padding = (BLOCK - size % BLOCK) % BLOCK;
@@ -204,7 +211,7 @@ final class TarGz {
       sum += (i >= 148 && i < 156) ? ' ' : h[i] & 0xff;
     }
     if (sum != stored) {
-      throw new IOException("tar header checksum mismatch");
+      throw new FormatException("tar header checksum mismatch");
     }
   }
 
@@ -215,7 +222,7 @@ final class TarGz {
         v = (v << 8) | (h[i] & 0xff);
       }
       if (v < 0) {
-        throw new IOException("tar entry size out of range");
+        throw new FormatException("tar entry size out of range");
       }
       return v;
     }
@@ -231,7 +238,7 @@ final class TarGz {
     long v = 0;
     for (; i < end && h[i] != 0 && h[i] != ' '; i++) {
       if (h[i] < '0' || h[i] > '7') {
-        throw new IOException("malformed number in tar header");
+        throw new FormatException("malformed number in tar header");
       }
       v = (v << 3) + (h[i] - '0');
     }
