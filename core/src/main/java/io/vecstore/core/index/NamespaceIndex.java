@@ -522,6 +522,9 @@ public final class NamespaceIndex implements Closeable {
     writeLock.lock();
     try {
       ensureOpen();
+      if (failure != null) {
+        throw storageFailure(failure); // never commit a half-applied batch
+      }
       commitLocked();
       commit = policy.snapshot();
     } catch (IOException | RuntimeException e) {

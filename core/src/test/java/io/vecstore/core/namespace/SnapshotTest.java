@@ -62,7 +62,8 @@ class SnapshotTest {
   }
 
   private void create(String id) {
-    manager.create(new CreateNamespace(id, id, null, Map.of(), null, null, Metric.EUCLIDEAN, null));
+    // unlimited: the tests run writers and queries flat out, past any request rate
+    manager.create(new CreateNamespace(id, id, null, Map.of(), io.vecstore.core.quota.Tier.UNLIMITED, null, Metric.EUCLIDEAN, null));
   }
 
   private static VectorRecord vec(String id, float x, float y, String tag) {
@@ -130,9 +131,14 @@ class SnapshotTest {
   void snapshotWhileWritesGoOnIsAConsistentPrefix(Random random) throws Exception {
     create("ns");
     int total = 300;
+    java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
     Thread writer = new Thread(() -> {
-      for (int i = 0; i < total; i++) {
-        manager.upsert("ns", List.of(vec("v" + i, random.nextFloat(), random.nextFloat(), "t")));
+      try {
+        for (int i = 0; i < total; i++) {
+          manager.upsert("ns", List.of(vec("v" + i, random.nextFloat(), random.nextFloat(), "t")));
+        }
+      } catch (Throwable t) {
+        failed.set(t);
       }
     }, "test-writer");
     writer.start();
@@ -141,6 +147,8 @@ class SnapshotTest {
       taken.add(manager.createSnapshot("ns", "s" + s));
     }
     writer.join();
+    assertEquals(null, failed.get());
+    assertEquals(total, manager.stats("ns").vectorCount());
     for (SnapshotInfo s : taken) {
       manager.restoreSnapshot("ns", s.name());
       Set<String> ids = ids("ns");
