@@ -34,7 +34,11 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexCommit;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KeepOnlyLastCommitDeletionPolicy;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.SnapshotDeletionPolicy;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
@@ -151,6 +155,8 @@ public final class NamespaceIndex implements Closeable {
       config.setRAMBufferSizeMB(settings.ramBufferMb());
       config.setCommitOnClose(false); // close() commits itself, with the WAL position
       config.setCodec(VectorCodec.create(quantization));
+      // Keeps a commit's files while a snapshot links them (see snapshotTo).
+      config.setIndexDeletionPolicy(new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy()));
       if (settings.mergeExecutor() != null) {
         config.setMergeScheduler(new SharedMergeScheduler(settings.mergeExecutor()));
       }
@@ -528,6 +534,43 @@ public final class NamespaceIndex implements Closeable {
     committedSeq = target;
     if (wal != null) {
       wal.deleteSegmentsBefore();
+    }
+  }
+
+  /**
+   * A consistent point-in-time copy: commits every acknowledged write (the commit records the
+   * write-ahead log position), pins that commit, and hard-links (or copies) its files into
+   * {@code target} (created) after releasing the write lock, so writes wait only for the commit.
+   */
+  public IndexFiles.CommitCopy snapshotTo(Path target) {
+    SnapshotDeletionPolicy policy = (SnapshotDeletionPolicy) writer.getConfig().getIndexDeletionPolicy();
+    IndexCommit commit;
+    writeLock.lock();
+    try {
+      ensureOpen();
+      if (failure != null) {
+        throw storageFailure(failure); // never commit a half-applied batch
+      }
+      commitLocked();
+      commit = policy.snapshot();
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
+    } finally {
+      writeLock.unlock();
+    }
+    try {
+      long bytes = IndexFiles.linkAll(indexPath, commit.getFileNames(), target);
+      SegmentInfos infos = SegmentInfos.readCommit(directory, commit.getSegmentsFileName());
+      return new IndexFiles.CommitCopy(commit.getGeneration(), commit.getUserData(), IndexFiles.liveDocs(infos), bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      try {
+        policy.release(commit);
+        writer.deleteUnusedFiles();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Namespace {}: releasing a snapshot commit failed: {}", namespaceId, e.toString());
+      }
     }
   }
 
