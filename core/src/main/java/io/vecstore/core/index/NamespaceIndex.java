@@ -499,6 +499,32 @@ public final class NamespaceIndex implements Closeable {
     }
   }
 
+  /**
+   * For the background refresher: makes acknowledged writes and finished merges visible to new
+   * searchers. Merged segments replace many small ones, which every query would otherwise keep
+   * searching one by one until the next write. Skips the round when a write batch holds the
+   * lock (a searcher opened mid-batch would show half of it), rather than waiting behind it.
+   */
+  public void refreshInBackground() {
+    if (closed || !writeLock.tryLock()) {
+      return;
+    }
+    try {
+      if (closed) {
+        return;
+      }
+      if (refreshedSeq != writeSeq) {
+        refreshLocked();
+      } else {
+        searchers.maybeRefreshBlocking(); // same documents; a no-op unless a merge finished
+      }
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
   /** Commits if anything was written since the last commit. Returns whether it committed. */
   public boolean commitIfDirty() {
     if (committedSeq == writeSeq || closed) {

@@ -1042,7 +1042,7 @@ public final class NamespaceManager implements Closeable {
         // A namespace nobody searches is not refreshed in the background: each refresh flushes a
         // small segment whose graph merges must rebuild later. Its next query refreshes first.
         if (index.searchedWithin(SEARCH_IDLE_AFTER.toNanos())) {
-          index.refreshIfStale();
+          index.refreshInBackground();
         }
         if (commitDue || index.logBytes() > COMMIT_LOG_BYTES) {
           index.commitIfDirty();
