@@ -384,8 +384,11 @@ public final class NamespaceIndex implements Closeable {
         // With a filter no larger than the candidate count Lucene scores every document exactly.
         preFilter = MatchAllDocsQuery.INSTANCE;
       }
-      TopDocs top = s.search(new KnnFloatVectorQuery(FieldNames.VECTOR, vector, numCandidates, preFilter), numCandidates);
-      List<Candidate> candidates = rescore(s, top.scoreDocs, vector, includeValues);
+      ScoreDoc[] found = filter == null ? null : exactFiltered(s, filter, vector, numCandidates);
+      if (found == null) {
+        found = s.search(new KnnFloatVectorQuery(FieldNames.VECTOR, vector, numCandidates, preFilter), numCandidates).scoreDocs;
+      }
+      List<Candidate> candidates = rescore(s, found, vector, includeValues);
       candidates.sort(Comparator.comparingDouble(Candidate::distance).thenComparingInt(Candidate::doc));
       List<QueryHit> hits = new ArrayList<>(Math.min(k, candidates.size()));
       for (Candidate c : candidates.subList(0, Math.min(k, candidates.size()))) {
@@ -403,6 +406,74 @@ public final class NamespaceIndex implements Closeable {
     } finally {
       release(s);
     }
+  }
+
+  /**
+   * Reading every vector costs about this many float reads at most per query: below it, a filter's
+   * matches are scored exactly instead of searched through the graph.
+   */
+  static final long EXACT_FILTER_FLOATS = 8_000_000;
+
+  /**
+   * The {@code numCandidates} best of the filter's matches by a full scan of their float vectors,
+   * or null when the filter matches too many for a scan to be cheap. A selective filter makes the
+   * graph search walk far for few matches, and on a quantized graph it ranks by the quantized
+   * vectors, which lost the true neighbours of 1%-selective filters; a scan is exact and, at
+   * these sizes, no slower.
+   */
+  private ScoreDoc[] exactFiltered(IndexSearcher s, Query filter, float[] vector, int numCandidates) throws IOException {
+    long limit = Math.max(numCandidates, EXACT_FILTER_FLOATS / Math.max(1, vector.length));
+    var weight = s.createWeight(s.rewrite(filter), org.apache.lucene.search.ScoreMode.COMPLETE_NO_SCORES, 1f);
+    List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+    int[][] matches = new int[leaves.size()][];
+    long total = 0;
+    for (LeafReaderContext leaf : leaves) {
+      var scorer = weight.scorer(leaf);
+      if (scorer == null) {
+        continue;
+      }
+      Bits live = leaf.reader().getLiveDocs();
+      var it = scorer.iterator();
+      int[] docs = new int[16];
+      int n = 0;
+      for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+        if (live == null || live.get(doc)) {
+          if (++total > limit) {
+            return null;
+          }
+          if (n == docs.length) {
+            docs = java.util.Arrays.copyOf(docs, n * 2);
+          }
+          docs[n++] = doc;
+        }
+      }
+      matches[leaf.ord] = java.util.Arrays.copyOf(docs, n);
+    }
+    org.apache.lucene.util.hnsw.NeighborQueue best = new org.apache.lucene.util.hnsw.NeighborQueue(numCandidates, false);
+    for (LeafReaderContext leaf : leaves) {
+      if (matches[leaf.ord] == null || matches[leaf.ord].length == 0) {
+        continue;
+      }
+      FloatVectorValues values = leaf.reader().getFloatVectorValues(FieldNames.VECTOR);
+      if (values == null) {
+        continue;
+      }
+      KnnVectorValues.DocIndexIterator it = values.iterator();
+      for (int doc : matches[leaf.ord]) {
+        if (it.docID() < doc) {
+          it.advance(doc);
+        }
+        if (it.docID() == doc) {
+          best.insertWithOverflow(leaf.docBase + doc, metric.similarity().compare(vector, values.vectorValue(it.index())));
+        }
+      }
+    }
+    ScoreDoc[] out = new ScoreDoc[best.size()];
+    for (int i = out.length - 1; i >= 0; i--) {
+      float score = best.topScore();
+      out[i] = new ScoreDoc(best.pop(), score);
+    }
+    return out;
   }
 
   /** The vector with this id, or null. */

@@ -90,6 +90,38 @@ class QuantizationTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Quantization.class)
+  void selectiveFiltersAreSearchedExactlyWhateverTheQuantization(Quantization q, Random random) throws Exception {
+    List<VectorRecord> plain = clustered(random, 3_000);
+    List<VectorRecord> all = new ArrayList<>();
+    for (int i = 0; i < plain.size(); i++) { // ~1% "rare", ~10% "common"
+      String category = i % 100 == 0 ? "rare" : i % 10 == 1 ? "common" : "other";
+      all.add(new VectorRecord(plain.get(i).id(), plain.get(i).values(),
+          (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree("{\"category\":\"" + category + "\"}")));
+    }
+    try (NamespaceManager manager = new NamespaceManager(ManagerConfig.defaults(dataDir))) {
+      manager.create(new CreateNamespace("ns", "ns", null, Map.of(), io.vecstore.core.quota.Tier.UNLIMITED, null,
+          Metric.COSINE, DIM, new IndexOptions(q, null)));
+      for (int from = 0; from < all.size(); from += 500) {
+        manager.upsert("ns", all.subList(from, from + 500));
+      }
+      for (String category : List.of("rare", "common")) {
+        List<VectorRecord> matching = all.stream()
+            .filter(r -> r.metadata().get("category").asText().equals(category)).toList();
+        for (int i = 0; i < 20; i++) {
+          float[] v = all.get(random.nextInt(all.size())).values().clone();
+          v[random.nextInt(DIM)] += 0.5f;
+          List<String> got = manager.query("ns", new SearchRequest(v, 10, 20,
+              com.fasterxml.jackson.databind.node.TextNode.valueOf("category = '" + category + "'"), false, false))
+              .stream().map(QueryHit::id).toList();
+          assertEquals(exact(matching, v, 10), got, q + " " + category + " query " + i);
+        }
+      }
+    }
+  }
+
   @Test
   void aNamespaceDefaultNumCandidatesIsWhatQueriesWithoutOneUse(Random random) throws Exception {
     List<VectorRecord> all = clustered(random, 1_000);
