@@ -133,4 +133,26 @@ class AdminApiTest extends ServerTestBase {
     assertEquals(10, defaults.json().at("/quotas/max_concurrent_queries").asInt());
     assertEquals(1_000_000, defaults.json().at("/quotas/max_vectors").asLong());
   }
+
+  @Test
+  void quantizationAndDefaultNumCandidatesAreSetAtCreateAndShown() {
+    Response r = server.post("/admin/namespaces",
+        "{\"id\":\"q\",\"name\":\"Q\",\"dimension\":4,\"quantization\":\"INT8\",\"default_num_candidates\":50}");
+    assertEquals(201, r.status(), r.body());
+    assertEquals("int8", r.json().get("quantization").asText());
+    assertEquals(50, r.json().get("default_num_candidates").asInt());
+    assertEquals(200, server.post("/v1/namespaces/q/vectors",
+        "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0,0,0]},{\"id\":\"b\",\"values\":[0,1,0,0]}]}").status());
+    assertEquals("a", server.post("/v1/namespaces/q/query", "{\"vector\":[1,0.1,0,0],\"k\":1}").json().at("/results/0/id").asText());
+    JsonNode plain = server.post("/admin/namespaces", "{\"id\":\"p\",\"name\":\"P\"}").json();
+    assertEquals("none", plain.get("quantization").asText());
+    assertTrue(plain.get("default_num_candidates").isNull());
+
+    Response bad = server.post("/admin/namespaces", "{\"id\":\"b\",\"name\":\"B\",\"quantization\":\"int2\"}");
+    assertEquals(400, bad.status());
+    assertEquals("quantization must be one of [none, int8, int4, bbq], got: int2", bad.json().get("error").asText());
+    Response zero = server.post("/admin/namespaces", "{\"id\":\"z\",\"name\":\"Z\",\"default_num_candidates\":0}");
+    assertEquals(400, zero.status());
+    assertTrue(zero.json().get("error").asText().startsWith("default_num_candidates must be between 1 and "), zero.body());
+  }
 }

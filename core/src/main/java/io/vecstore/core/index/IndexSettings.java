@@ -15,15 +15,28 @@ import org.apache.lucene.store.Directory;
  *     fault-injecting wrapper in tests
  * @param mergeExecutor runs merges of every namespace (bounded threads), or null for Lucene's
  *     per-writer merge threads
+ * @param indexExecutor helps index large batches: its threads take a share of a batch's documents
+ *     alongside the request's own thread; null indexes every batch on the request's thread
+ * @param indexHelpers how many of {@code indexExecutor}'s threads one batch may ask for
  */
 public record IndexSettings(
-    double ramBufferMb, Durability durability, UnaryOperator<Directory> directoryWrapper, Executor mergeExecutor) {
+    double ramBufferMb, Durability durability, UnaryOperator<Directory> directoryWrapper, Executor mergeExecutor,
+    Executor indexExecutor, int indexHelpers) {
   public IndexSettings {
     if (!(ramBufferMb > 0)) {
       throw new IllegalArgumentException("ramBufferMb must be positive, got: " + ramBufferMb);
     }
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(directoryWrapper, "directoryWrapper");
+    if (indexHelpers < 0) {
+      throw new IllegalArgumentException("indexHelpers must be at least 0, got: " + indexHelpers);
+    }
+  }
+
+  /** Settings that index every batch on the request's thread. */
+  public IndexSettings(double ramBufferMb, Durability durability, UnaryOperator<Directory> directoryWrapper,
+      Executor mergeExecutor) {
+    this(ramBufferMb, durability, directoryWrapper, mergeExecutor, null, 0);
   }
 
   public static IndexSettings defaults() {
@@ -31,14 +44,18 @@ public record IndexSettings(
   }
 
   public IndexSettings withDurability(Durability d) {
-    return new IndexSettings(ramBufferMb, d, directoryWrapper, mergeExecutor);
+    return new IndexSettings(ramBufferMb, d, directoryWrapper, mergeExecutor, indexExecutor, indexHelpers);
   }
 
   public IndexSettings withDirectoryWrapper(UnaryOperator<Directory> wrapper) {
-    return new IndexSettings(ramBufferMb, durability, wrapper, mergeExecutor);
+    return new IndexSettings(ramBufferMb, durability, wrapper, mergeExecutor, indexExecutor, indexHelpers);
   }
 
   public IndexSettings withMergeExecutor(Executor executor) {
-    return new IndexSettings(ramBufferMb, durability, directoryWrapper, executor);
+    return new IndexSettings(ramBufferMb, durability, directoryWrapper, executor, indexExecutor, indexHelpers);
+  }
+
+  public IndexSettings withIndexExecutor(Executor executor, int helpers) {
+    return new IndexSettings(ramBufferMb, durability, directoryWrapper, mergeExecutor, executor, helpers);
   }
 }

@@ -87,6 +87,7 @@ public final class NamespaceIndex implements Closeable {
   private final Durability durability;
   private final Supplier<Map<String, String>> commitData;
   private final Recovery recovery;
+  private final IndexSettings settings;
 
   private final ReentrantLock writeLock = new ReentrantLock();
   /** Ids written since the searcher's point in time: true = exists now, false = deleted now. */
@@ -102,14 +103,15 @@ public final class NamespaceIndex implements Closeable {
   private volatile boolean closed;
 
   private NamespaceIndex(String namespaceId, Metric metric, Directory directory, Path indexPath, IndexWriter writer,
-      WriteAheadLog wal, Durability durability, Supplier<Map<String, String>> commitData) throws IOException {
+      WriteAheadLog wal, IndexSettings settings, Supplier<Map<String, String>> commitData) throws IOException {
     this.namespaceId = namespaceId;
+    this.settings = settings;
     this.indexPath = indexPath;
     this.metric = metric;
     this.directory = directory;
     this.writer = writer;
     this.wal = wal;
-    this.durability = durability;
+    this.durability = settings.durability();
     this.commitData = commitData;
     this.searchers = new SearcherManager(writer, true, false, null);
     Map<String, String> committed = userData(writer);
@@ -129,6 +131,12 @@ public final class NamespaceIndex implements Closeable {
    */
   public static NamespaceIndex open(String namespaceId, Path indexDir, Path walDir, Metric metric,
       IndexSettings settings, Supplier<Map<String, String>> commitData) throws IOException {
+    return open(namespaceId, indexDir, walDir, metric, Quantization.NONE, settings, commitData);
+  }
+
+  /** As {@link #open(String, Path, Path, Metric, IndexSettings, Supplier)}, writing vectors with {@code quantization}. */
+  public static NamespaceIndex open(String namespaceId, Path indexDir, Path walDir, Metric metric,
+      Quantization quantization, IndexSettings settings, Supplier<Map<String, String>> commitData) throws IOException {
     Directory dir = settings.directoryWrapper().apply(FSDirectory.open(indexDir));
     IndexWriter writer = null;
     WriteAheadLog wal = null;
@@ -137,7 +145,7 @@ public final class NamespaceIndex implements Closeable {
       config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
       config.setRAMBufferSizeMB(settings.ramBufferMb());
       config.setCommitOnClose(false); // close() commits itself, with the WAL position
-      config.setCodec(VectorCodec.create());
+      config.setCodec(VectorCodec.create(quantization));
       if (settings.mergeExecutor() != null) {
         config.setMergeScheduler(new SharedMergeScheduler(settings.mergeExecutor()));
       }
@@ -148,7 +156,7 @@ public final class NamespaceIndex implements Closeable {
       if (settings.durability() != Durability.NONE) {
         wal = WriteAheadLog.open(walDir, Long.parseLong(userData(writer).getOrDefault(WAL_SEQ, "0")));
       }
-      return new NamespaceIndex(namespaceId, metric, dir, indexDir, writer, wal, settings.durability(), commitData);
+      return new NamespaceIndex(namespaceId, metric, dir, indexDir, writer, wal, settings, commitData);
     } catch (IOException | RuntimeException e) {
       closeQuietly(wal);
       if (writer != null) {
@@ -252,14 +260,11 @@ public final class NamespaceIndex implements Closeable {
       ensureOpen();
       long newIds = countMissing(byId.keySet());
       beforeWrite.accept(newIds);
-      applying(() -> {
-        int i = 0;
-        for (VectorRecord r : byId.values()) {
-          writer.updateDocument(idTerm(r.id()), docs.get(i++));
-          overlay.put(r.id(), Boolean.TRUE);
-        }
-      });
-      syncTo = log(seq -> new WalRecord.Upsert(seq, List.copyOf(byId.values())));
+      List<VectorRecord> records = List.copyOf(byId.values());
+      applying(() -> SharedIndexing.run(records.size(), settings.indexExecutor(), settings.indexHelpers(),
+          i -> writer.updateDocument(idTerm(records.get(i).id()), docs.get(i))));
+      records.forEach(r -> overlay.put(r.id(), Boolean.TRUE));
+      syncTo = log(seq -> new WalRecord.Upsert(seq, records));
       liveCount += newIds;
       unflushedEstimate += estimatedBytes;
       writeSeq++;

@@ -6,7 +6,6 @@ import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.KnnVectorsWriter;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
-import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.index.SegmentReadState;
 import org.apache.lucene.index.SegmentWriteState;
 
@@ -15,19 +14,29 @@ import org.apache.lucene.index.SegmentWriteState;
  * {@link #MAX_DIMENSIONS} dimensions instead of Lucene's default 1024 (the pro tier allows 4096).
  *
  * <p>Both the codec and the vector format keep Lucene's own SPI names, so the files on disk are
- * plain {@code Lucene104}/{@code Lucene99HnswVectorsFormat} segments: Luke, CheckIndex and any
+ * plain {@code Lucene104} segments with {@code Lucene99HnswVectorsFormat} (or, quantized,
+ * {@code Lucene104HnswScalarQuantizedVectorsFormat}) vectors: Luke, CheckIndex and any
  * {@code DirectoryReader} open them without our classes. The dimension limit is only checked when
  * writing.
  */
-final class VectorCodec {
+public final class VectorCodec {
 
   /** Largest vector dimension a namespace accepts. */
   static final int MAX_DIMENSIONS = 4096;
 
   private VectorCodec() {}
 
+  /** The codec of a namespace without quantization. */
   static Codec create() {
-    KnnVectorsFormat vectors = new HighDimensionHnswFormat(new Lucene99HnswVectorsFormat());
+    return create(Quantization.NONE);
+  }
+
+  /**
+   * The codec of a namespace with this quantization. Public so that benchmarks and tools write
+   * exactly what the server writes.
+   */
+  public static Codec create(Quantization quantization) {
+    KnnVectorsFormat vectors = new HighDimensionHnswFormat(quantization.luceneFormat());
     return new Lucene104Codec() {
       @Override
       public KnnVectorsFormat getKnnVectorsFormatForField(String field) {

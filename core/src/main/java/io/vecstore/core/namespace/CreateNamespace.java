@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param quotas quota fields given explicitly, applied over the tier
  * @param metric distance metric; cosine when null
  * @param dimension fixed dimension; when null the first upsert fixes it
+ * @param options quantization and default search effort; {@link IndexOptions#DEFAULT} when null
  */
 public record CreateNamespace(
     String id,
@@ -25,15 +26,23 @@ public record CreateNamespace(
     Tier tier,
     QuotaPatch quotas,
     Metric metric,
-    Integer dimension) {
+    Integer dimension,
+    IndexOptions options) {
 
   public CreateNamespace {
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    options = options == null ? IndexOptions.DEFAULT : options;
+  }
+
+  /** A request with the default index options. */
+  public CreateNamespace(String id, String name, String description, Map<String, String> metadata, Tier tier,
+      QuotaPatch quotas, Metric metric, Integer dimension) {
+    this(id, name, description, metadata, tier, quotas, metric, dimension, null);
   }
 
   /** Minimal request: an id and a name, everything else default. */
   public static CreateNamespace of(String id, String name) {
-    return new CreateNamespace(id, name, null, Map.of(), null, null, null, null);
+    return new CreateNamespace(id, name, null, Map.of(), null, null, null, null, null);
   }
 
   /**

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.vecstore.core.auth.KeyRole;
 import io.vecstore.core.auth.StoredKey;
 import io.vecstore.core.index.Metric;
+import io.vecstore.core.index.Quantization;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -88,6 +89,8 @@ final class MetaStore {
     n.put("status", m.status().wireName());
     n.put("metric", m.metric().wireName());
     n.put("dimension", m.dimension());
+    n.put("quantization", m.options().quantization().wireName());
+    n.put("default_num_candidates", m.options().defaultNumCandidates());
     n.put("created_at", m.createdAt().toString());
     n.put("pending_deletion_since", m.pendingDeletionSince() == null ? null : m.pendingDeletionSince().toString());
     n.put("updated_at", m.updatedAt().toString());
@@ -148,7 +151,10 @@ final class MetaStore {
               u.path("total_deletes").asLong()),
           keys(n.path("keys")),
           size(n.get("size_at_close")),
-          n.path("pending_deletion_since").isTextual() ? Instant.parse(n.get("pending_deletion_since").asText()) : null);
+          n.path("pending_deletion_since").isTextual() ? Instant.parse(n.get("pending_deletion_since").asText()) : null,
+          new IndexOptions(
+              n.path("quantization").isTextual() ? Quantization.parse(n.get("quantization").asText()) : Quantization.NONE,
+              intOrNull(n, "default_num_candidates")));
     } catch (RuntimeException e) {
       throw new IOException("invalid namespace.json: " + e.getMessage(), e);
     }

@@ -104,7 +104,7 @@ final class Namespace {
    */
   static Namespace broken(DataLayout layout, IndexSettings settings, String id, String reason, Instant now) {
     NamespaceMeta placeholder = new NamespaceMeta(id, id, null, Map.of(), Quotas.UNLIMITED, NamespaceStatus.ACTIVE,
-        Metric.COSINE, null, now, now, Usage.ZERO, List.of(), null, null);
+        Metric.COSINE, null, now, now, Usage.ZERO, List.of(), null, null, IndexOptions.DEFAULT);
     return new Namespace(layout, settings, placeholder, reason, OpenListener.NONE);
   }
 
@@ -194,7 +194,8 @@ final class Namespace {
       if (index == null) {
         try {
           NamespaceIndex opened = NamespaceIndex.open(
-              id, layout.indexDir(id), layout.walDir(id), meta.metric(), settings, this::commitData);
+              id, layout.indexDir(id), layout.walDir(id), meta.metric(), meta.options().quantization(), settings,
+              this::commitData);
           reconcile(opened.recovery());
           trustedSize = null; // open: live figures from now on
           sizeChecked = true;

@@ -42,6 +42,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
@@ -85,6 +86,7 @@ public final class NamespaceManager implements Closeable {
   private final ScheduledExecutorService maintenance;
   /** Merges of every namespace run here: bounded threads whatever the number of namespaces. */
   private final java.util.concurrent.ExecutorService mergePool;
+  private final java.util.concurrent.ExecutorService indexPool;
   private final IndexSettings indexSettings;
   private volatile long freeDiskBytes = Long.MAX_VALUE;
   /** Closes idle and least recently used namespaces; its own thread so busy refreshes never delay it. */
@@ -129,9 +131,18 @@ public final class NamespaceManager implements Closeable {
       t.setDaemon(true);
       return t;
     });
-    this.indexSettings = config.indexSettings().mergeExecutor() == null
+    // Helpers for large batches: one fewer than the cores, since the request's own thread indexes too.
+    int helpers = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    AtomicLong indexThreads = new AtomicLong();
+    this.indexPool = Executors.newFixedThreadPool(helpers, r -> {
+      Thread t = new Thread(r, "vecstore-index-" + indexThreads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    IndexSettings settings = config.indexSettings().mergeExecutor() == null
         ? config.indexSettings().withMergeExecutor(mergePool)
         : config.indexSettings();
+    this.indexSettings = settings.indexExecutor() == null ? settings.withIndexExecutor(indexPool, helpers) : settings;
     Files.createDirectories(layout.root());
     load();
     refreshFreeDisk();
@@ -421,7 +432,8 @@ public final class NamespaceManager implements Closeable {
     }
     guard.checkResults(meta.quotas(), k);
     validator.validateValues("query vector", request.vector(), meta.metric());
-    int candidates = numCandidates(request.numCandidates(), k, config.defaultNumCandidates(), maxCandidates);
+    int candidates = numCandidates(request.numCandidates(), k,
+        Objects.requireNonNullElse(meta.options().defaultNumCandidates(), config.defaultNumCandidates()), maxCandidates);
     Query filter = request.filter() == null ? null : Filters.compile(request.filter());
     if (meta.dimension() != null) {
       checkDimension(meta, request.vector().length, "Query");
@@ -531,6 +543,7 @@ public final class NamespaceManager implements Closeable {
       }
     }
     mergePool.shutdown();
+    indexPool.shutdown();
     if (first != null) {
       throw first;
     }
@@ -590,6 +603,12 @@ public final class NamespaceManager implements Closeable {
       throw new InvalidRequestException(
           "metadata must have at most " + MAX_NAMESPACE_METADATA_ENTRIES + " entries, got: " + spec.metadata().size());
     }
+    Integer defaultCandidates = spec.options().defaultNumCandidates();
+    int maxCandidates = config.limits().maxNumCandidates();
+    if (defaultCandidates != null && (defaultCandidates < 1 || defaultCandidates > maxCandidates)) {
+      throw new InvalidRequestException(
+          "default_num_candidates must be between 1 and " + maxCandidates + ", got: " + defaultCandidates);
+    }
     Quotas quotas = spec.resolveQuotas();
     Integer dimension = spec.dimension();
     if (dimension != null) {
@@ -605,7 +624,7 @@ public final class NamespaceManager implements Closeable {
     Instant now = now();
     return new NamespaceMeta(
         spec.id(), name, spec.description(), spec.metadata(), quotas, NamespaceStatus.ACTIVE,
-        spec.metricOrDefault(), dimension, now, now, Usage.ZERO, List.of(), null, null);
+        spec.metricOrDefault(), dimension, now, now, Usage.ZERO, List.of(), null, null, spec.options());
   }
 
   private static void checkDimension(NamespaceMeta meta, int dimension, String what) {

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param keys the namespace's API keys, as salted hashes
  * @param size the size at the last clean close, or null
  * @param pendingDeletionSince when the status became pending_deletion (the grace period's start), or null
+ * @param options quantization and search defaults, fixed at create
  */
 public record NamespaceMeta(
     String id,
@@ -31,7 +32,8 @@ public record NamespaceMeta(
     Usage usage,
     List<StoredKey> keys,
     SizeSnapshot size,
-    Instant pendingDeletionSince) {
+    Instant pendingDeletionSince,
+    IndexOptions options) {
 
   public NamespaceMeta {
     Objects.requireNonNull(id, "id");
@@ -44,33 +46,34 @@ public record NamespaceMeta(
     Objects.requireNonNull(updatedAt, "updatedAt");
     Objects.requireNonNull(usage, "usage");
     keys = List.copyOf(keys);
+    Objects.requireNonNull(options, "options");
   }
 
   NamespaceMeta withQuotas(Quotas q, Instant now) {
-    return new NamespaceMeta(id, name, description, metadata, q, status, metric, dimension, createdAt, now, usage, keys, size, pendingDeletionSince);
+    return new NamespaceMeta(id, name, description, metadata, q, status, metric, dimension, createdAt, now, usage, keys, size, pendingDeletionSince, options);
   }
 
   /** A new status; entering pending_deletion starts its grace period, leaving it ends it. */
   NamespaceMeta withStatus(NamespaceStatus s, Instant now) {
     Instant since = s != NamespaceStatus.PENDING_DELETION ? null
         : status == NamespaceStatus.PENDING_DELETION && pendingDeletionSince != null ? pendingDeletionSince : now;
-    return new NamespaceMeta(id, name, description, metadata, quotas, s, metric, dimension, createdAt, now, usage, keys, size, since);
+    return new NamespaceMeta(id, name, description, metadata, quotas, s, metric, dimension, createdAt, now, usage, keys, size, since, options);
   }
 
   NamespaceMeta withDimension(int d, Instant now) {
-    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, d, createdAt, now, usage, keys, size, pendingDeletionSince);
+    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, d, createdAt, now, usage, keys, size, pendingDeletionSince, options);
   }
 
   NamespaceMeta withKeys(List<StoredKey> k, Instant now) {
-    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, now, usage, k, size, pendingDeletionSince);
+    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, now, usage, k, size, pendingDeletionSince, options);
   }
 
   NamespaceMeta withSize(SizeSnapshot snapshot) {
     return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, updatedAt,
-        usage, keys, snapshot, pendingDeletionSince);
+        usage, keys, snapshot, pendingDeletionSince, options);
   }
 
   NamespaceMeta withUsage(Usage u) {
-    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, updatedAt, u, keys, size, pendingDeletionSince);
+    return new NamespaceMeta(id, name, description, metadata, quotas, status, metric, dimension, createdAt, updatedAt, u, keys, size, pendingDeletionSince, options);
   }
 }

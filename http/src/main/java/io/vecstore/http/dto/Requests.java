@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vecstore.core.auth.KeyRole;
 import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.index.Metric;
+import io.vecstore.core.index.Quantization;
+import io.vecstore.core.namespace.IndexOptions;
 import io.vecstore.core.index.VectorRecord;
 import io.vecstore.core.namespace.CreateNamespace;
 import io.vecstore.core.namespace.NamespaceStatus;
@@ -22,7 +24,8 @@ import java.util.Set;
 public final class Requests {
 
   private static final Set<String> CREATE_FIELDS =
-      Set.of("id", "name", "description", "metadata", "quotas", "tier", "metric", "dimension");
+      Set.of("id", "name", "description", "metadata", "quotas", "tier", "metric", "dimension",
+          "quantization", "default_num_candidates");
   private static final Set<String> QUOTA_FIELDS = Set.of(
       "max_vectors", "max_storage_bytes", "max_requests_per_second", "max_concurrent_queries",
       "max_dimension", "max_results_per_query", "max_batch_size");
@@ -52,6 +55,7 @@ public final class Requests {
     String tier = b.optionalString("tier");
     String metric = b.optionalString("metric");
     JsonNode quotas = b.optional("quotas");
+    String quantization = b.optionalString("quantization");
     return new CreateNamespace(
         b.requiredString("id"),
         b.optionalString("name"),
@@ -60,7 +64,10 @@ public final class Requests {
         tier == null ? null : Tier.parse(tier),
         quotas == null ? null : quotaPatch(quotas),
         metric == null ? null : Metric.parse(metric),
-        b.optionalInt("dimension"));
+        b.optionalInt("dimension"),
+        new IndexOptions(
+            quantization == null ? Quantization.NONE : Quantization.parse(quantization),
+            b.optionalInt("default_num_candidates")));
   }
 
   public static QuotaPatch quotaPatch(JsonNode json) {
@@ -82,6 +89,12 @@ public final class Requests {
 
   public static NamespaceStatus status(JsonNode json) {
     return NamespaceStatus.parse(Body.of(json, "status request", STATUS_FIELDS).requiredString("status"));
+  }
+
+  /** An upsert body as bytes: a fast path for well-formed batches, the full parse for everything else. */
+  public static List<VectorRecord> upsert(byte[] body) {
+    List<VectorRecord> fast = UpsertFastPath.tryParse(body);
+    return fast != null ? fast : upsert(JsonCodec.parse(body));
   }
 
   public static List<VectorRecord> upsert(JsonNode json) {

@@ -48,6 +48,8 @@ public final class Views {
     n.put("status", info.available() ? m.status().wireName() : UNAVAILABLE);
     n.put("metric", m.metric().wireName());
     n.put("dimension", m.dimension());
+    n.put("quantization", m.options().quantization().wireName());
+    n.put("default_num_candidates", m.options().defaultNumCandidates());
     n.put("vector_count", info.vectorCount());
     n.put("storage_bytes", info.storageBytes());
     n.put("created_at", m.createdAt().toString());

@@ -17,7 +17,7 @@ final class DataRoutes {
   }
 
   void upsert(Context ctx) {
-    var batch = Requests.upsert(bodies.read(ctx));
+    var batch = Requests.upsert(bodies.readBytes(ctx));
     ctx.json(Views.count("upserted", manager.upsert(ctx.pathParam("ns"), batch)));
   }
 

@@ -20,6 +20,11 @@ final class JsonBodies {
   }
 
   JsonNode read(Context ctx) {
+    return JsonCodec.parse(readBytes(ctx));
+  }
+
+  /** The body's bytes, after the content-type and size checks. */
+  byte[] readBytes(Context ctx) {
     String type = ctx.contentType();
     if (type != null && !isJson(type)) {
       throw HttpError.unsupportedMediaType(type);
@@ -28,7 +33,7 @@ final class JsonBodies {
     if (declared > maxBytes) {
       throw HttpError.payloadTooLarge(maxBytes);
     }
-    return JsonCodec.parse(readCapped(ctx));
+    return readCapped(ctx, declared);
   }
 
   private static boolean isJson(String contentType) {
@@ -37,9 +42,9 @@ final class JsonBodies {
   }
 
   /** Reads at most maxBytes; a chunked body that runs past the limit is a 413 too. */
-  private byte[] readCapped(Context ctx) {
+  private byte[] readCapped(Context ctx, long declared) {
     try (InputStream in = ctx.bodyInputStream()) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(32, Math.min(declared, maxBytes)));
       byte[] buf = new byte[64 * 1024];
       long total = 0;
       for (int n; (n = in.read(buf)) != -1; ) {

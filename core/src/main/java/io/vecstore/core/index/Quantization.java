@@ -1,0 +1,63 @@
+package io.vecstore.core.index;
+
+import io.vecstore.core.error.InvalidRequestException;
+import java.util.Arrays;
+import java.util.Locale;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncoding;
+
+/**
+ * How a namespace's HNSW graph stores the vectors it navigates by. Every choice keeps the full
+ * float vectors on disk too: queries rescore their candidates exactly from them, so quantization
+ * trades graph-search precision (made up for by more candidates) for a smaller hot set in RAM.
+ */
+public enum Quantization {
+  /** 32-bit floats: the most precise graph, 4 bytes per dimension in RAM. */
+  NONE("none"),
+  /** 8 bits per dimension (Lucene's UNSIGNED_BYTE scalar encoding): ~4× smaller. */
+  INT8("int8"),
+  /** 4 bits per dimension (PACKED_NIBBLE): ~8× smaller. */
+  INT4("int4"),
+  /** 1 bit per dimension with 4-bit queries (Lucene's binary quantization, SINGLE_BIT_QUERY_NIBBLE): ~32× smaller. */
+  BBQ("bbq");
+
+  /** Lucene's default graph shape: neighbours per node and construction beam width. */
+  static final int MAX_CONN = 16;
+  static final int BEAM_WIDTH = 100;
+
+  private final String wireName;
+
+  Quantization(String wireName) {
+    this.wireName = wireName;
+  }
+
+  /** The name used in JSON and namespace.json. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** Parses {@code none|int8|int4|bbq} (case-insensitive). */
+  public static Quantization parse(String value) {
+    String v = value.toLowerCase(Locale.ROOT);
+    for (Quantization q : values()) {
+      if (q.wireName.equals(v)) {
+        return q;
+      }
+    }
+    throw new InvalidRequestException("quantization must be one of "
+        + Arrays.stream(values()).map(Quantization::wireName).toList() + ", got: " + value);
+  }
+
+  /** Lucene's vector format for this choice (registered under its own SPI name, so any Lucene reads it). */
+  KnnVectorsFormat luceneFormat() {
+    return switch (this) {
+      case NONE -> new Lucene99HnswVectorsFormat(MAX_CONN, BEAM_WIDTH);
+      case INT8 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.UNSIGNED_BYTE, MAX_CONN, BEAM_WIDTH);
+      case INT4 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.PACKED_NIBBLE, MAX_CONN, BEAM_WIDTH);
+      case BBQ -> new Lucene104HnswScalarQuantizedVectorsFormat(
+          ScalarEncoding.SINGLE_BIT_QUERY_NIBBLE, MAX_CONN, BEAM_WIDTH);
+    };
+  }
+}
