@@ -56,6 +56,30 @@ public record Dataset(
     return base[0].length;
   }
 
+  /**
+   * The first {@code n} base vectors only (the base is stored in shuffled order, so this is a
+   * random sample), with every ground truth recomputed exactly; filters keep their categories.
+   */
+  public Dataset truncate(int n, int threads) throws InterruptedException {
+    if (n < 1 || n > base.length) {
+      throw new IllegalArgumentException("base size must be between 1 and " + base.length + ", got: " + n);
+    }
+    if (n == base.length) {
+      return this;
+    }
+    float[][] b = java.util.Arrays.copyOf(base, n);
+    String[] c = java.util.Arrays.copyOf(categories, n);
+    List<Filter> fs = new ArrayList<>();
+    for (Filter f : filters) {
+      java.util.Set<String> set = java.util.Set.copyOf(f.categories());
+      int matches = (int) java.util.Arrays.stream(c).filter(set::contains).count();
+      fs.add(new Filter(f.name(), f.categories(), matches, (double) matches / n,
+          GroundTruth.topK(b, queries, GT_K, i -> set.contains(c[i]), threads)));
+    }
+    return new Dataset(name, description + ", first " + n + " base vectors", b, queries,
+        GroundTruth.topK(b, queries, GT_K, i -> true, threads), c, fs);
+  }
+
   /** Writes the data set into {@code dir} (created if missing); {@code extra} goes into dataset.json. */
   public void save(Path dir, ObjectNode extra, List<String> baseTexts) throws IOException {
     Files.createDirectories(dir);
