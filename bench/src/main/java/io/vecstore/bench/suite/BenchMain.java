@@ -25,7 +25,7 @@ import java.util.function.Function;
 public final class BenchMain {
 
   /** Size of the quick synthetic base set: small enough for CI, large enough for HNSW to matter. */
-  static final int QUICK_BASE = 3_000;
+  static final int QUICK_BASE = 2_000;
 
   private BenchMain() {}
 
@@ -161,7 +161,7 @@ public final class BenchMain {
   static String usage() {
     return """
         usage: bin/vecstore bench [--quick] [--out DIR] [flags]
-          --quick                synthetic seeded set (3,000 x 64-d, 200 queries) instead of the real embeddings
+          --quick                synthetic seeded set (2,000 x 64-d, 200 queries) instead of the real embeddings
           --out DIR              results.json and results.md (default bench-data/results)
           --data DIR             real data set (default bench-data/wordnet-minilm; built there when missing)
           --bench-data DIR       the bench-data directory the two defaults above are in (bin/vecstore: the repository's)

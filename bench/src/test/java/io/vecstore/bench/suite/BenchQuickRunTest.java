@@ -64,7 +64,7 @@ class BenchQuickRunTest {
         assertTrue(rows.containsKey("query/" + q + "/" + f + " c=1"), q + " " + f + " in " + rows.keySet());
       }
     }
-    // With 400 candidates out of 3,000 vectors both find nearly every true neighbour: a wrong id
+    // With 400 candidates out of 2,000 vectors both find nearly every true neighbour: a wrong id
     // mapping or ground truth would show here.
     for (String q : List.of("none", "int8")) {
       JsonNode recall = rows.get("query/" + q + "/nc=400 c=1").get("figures").get(3);
