@@ -75,9 +75,9 @@ if ! out="$("$ROOT/bin/vecstore" --help 2>&1)"; then
 fi
 
 say "starting the servers on ports $PORT (no key) and $AUTH_PORT (admin key)"
-setsid env -u VECSTORE_ADMIN_KEY "$ROOT/bin/vecstore" serve --data "$DATA" --port "$PORT" >"$LOG" 2>&1 &
+setsid env -u VECSTORE_ADMIN_KEY "$ROOT/bin/vecstore" serve --data "$DATA" --port "$PORT" --grpc-port 0 >"$LOG" 2>&1 &
 SERVER_PID=$!
-VECSTORE_ADMIN_KEY="$ADMIN_KEY" setsid "$ROOT/bin/vecstore" serve --data "$AUTH_DATA" --port "$AUTH_PORT" >"$AUTH_LOG" 2>&1 &
+VECSTORE_ADMIN_KEY="$ADMIN_KEY" setsid "$ROOT/bin/vecstore" serve --data "$AUTH_DATA" --port "$AUTH_PORT" --grpc-port 0 >"$AUTH_LOG" 2>&1 &
 AUTH_SERVER_PID=$!
 
 URL="http://127.0.0.1:$PORT"

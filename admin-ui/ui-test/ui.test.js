@@ -186,6 +186,31 @@ test('namespace page: suspending asks for confirmation', async () => {
   assert.equal(await page.locator('dialog[open]').count(), 0);
 });
 
+test('pending deletion shows the grace period left, in the table and on the page, until undone', async () => {
+  await ui(`#/ns/${NS}`);
+  await page.locator('#status-select').waitFor();
+  await page.selectOption('#status-select', 'pending_deletion');
+  await page.click('#status-apply');
+  await page.click('dialog[open] button[value=ok]');
+  await page.locator('h1 .badge[data-status=pending_deletion]').waitFor();
+  // run.sh starts the server with the default 7-day grace period.
+  assert.match(await text('#deletion-due'), /Scheduled for deletion in (6 d 23 h|7 d 0 h)/);
+  const due = (await rest('GET', `/admin/namespaces/${NS}`)).json.deletion_due;
+  assert.ok(due, 'the API shows deletion_due');
+  await shot('pending-deletion');
+
+  await ui('#/');
+  assert.match(await page.locator(`tr[data-id="${NS}"] .deletion-left`).innerText(), /deleted in (6 d 23 h|7 d 0 h)/);
+
+  await ui(`#/ns/${NS}`);
+  await page.locator('#deletion-due').waitFor();
+  await page.selectOption('#status-select', 'active');
+  await page.click('#status-apply');
+  await page.locator('h1 .badge[data-status=active]').waitFor();
+  assert.equal(await page.locator('#deletion-due').count(), 0);
+  assert.equal((await rest('GET', `/admin/namespaces/${NS}`)).json.deletion_due, null);
+});
+
 test('query playground: results for a stored vector, errors for bad k and filter', async () => {
   await ui(`#/query?ns=${NS}`);
   await page.fill('#p-vid', 'v3');

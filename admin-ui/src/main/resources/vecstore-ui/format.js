@@ -56,3 +56,15 @@ export function dateTime(iso) {
 export function statusLabel(s) {
   return { active: 'Active', read_only: 'Read-only', suspended: 'Suspended', pending_deletion: 'Pending deletion' }[s] ?? s;
 }
+
+/** Time until an ISO-8601 instant: "6 d 23 h", "5 h 12 min", "3 min", or "less than a minute". */
+export function timeLeft(iso, nowMs = Date.now()) {
+  const ms = new Date(iso).getTime() - nowMs;
+  if (Number.isNaN(ms)) return '—';
+  const min = Math.floor(ms / 60_000);
+  if (min < 1) return 'less than a minute';
+  const d = Math.floor(min / 1440), hr = Math.floor((min % 1440) / 60), m = min % 60;
+  if (d > 0) return `${d} d ${hr} h`;
+  if (hr > 0) return `${hr} h ${m} min`;
+  return `${m} min`;
+}

@@ -113,7 +113,9 @@ function nsTable(namespaces) {
           h('a', { href, class: 'ns-id' }, n.id),
           n.name && n.name !== n.id ? h('div', { class: 'muted small' }, n.name) : null),
         h('td', { 'data-label': head[1] }, statusBadge(n.status),
-          quotaFlag(n)),
+          quotaFlag(n),
+          n.status === 'pending_deletion' && n.deletion_due
+            ? h('div', { class: 'muted small deletion-left' }, `deleted in ${fmt.timeLeft(n.deletion_due)}`) : null),
         h('td', { 'data-label': head[2], class: 'cell-vectors' }, utilBar(n.vector_count, n.quotas.max_vectors, fmt.count)),
         h('td', { 'data-label': head[3], class: 'cell-storage' }, utilBar(n.storage_bytes, n.quotas.max_storage_bytes, fmt.bytes)),
         h('td', { 'data-label': head[4], class: 'muted small' }, `${n.metric}${n.dimension ? ' · ' + n.dimension + 'd' : ''}`));

@@ -65,6 +65,14 @@ export function render(root, [id]) {
         deleteResult));
   }
 
+  // The grace period of a namespace pending deletion: when it goes, and how to keep it.
+  function deletionNotice(due) {
+    if (!due) return null;
+    return h('div', { class: 'alert alert-warn', id: 'deletion-due', role: 'status' },
+      h('strong', {}, `Scheduled for deletion in ${fmt.timeLeft(due)}`),
+      h('span', {}, `at ${fmt.dateTime(due)}. Set the status back to Active before then to keep it with all its vectors.`));
+  }
+
   function showNamespace(n) {
     ns = n;
     statusSel.value = n.status;
@@ -72,12 +80,15 @@ export function render(root, [id]) {
       h('div', {},
         h('h1', {}, n.id, ' ', statusBadge(n.status), quotaFlag(n)),
         n.name && n.name !== n.id ? h('div', { class: 'subtitle' }, n.name) : null,
-        n.description ? h('p', { class: 'muted' }, n.description) : null),
+        n.description ? h('p', { class: 'muted' }, n.description) : null,
+        deletionNotice(n.status === 'pending_deletion' ? n.deletion_due : null)),
       h('a', { class: 'btn', href: '#/query?ns=' + encodeURIComponent(n.id) }, 'Query playground'));
     const md = Object.entries(n.metadata ?? {});
     mount(details,
       dt('Metric', n.metric),
       dt('Dimension', n.dimension ?? 'not set yet (the first upsert sets it)'),
+      dt('Quantization', n.quantization ?? 'none'),
+      dt('Default num_candidates', n.default_num_candidates ?? 'server default'),
       dt('Created', fmt.dateTime(n.created_at)),
       dt('Updated', fmt.dateTime(n.updated_at)),
       dt('Metadata', md.length ? h('div', { class: 'tags' }, md.map(([k, v]) => h('span', { class: 'tag' }, `${k}: ${v}`))) : h('span', { class: 'muted' }, 'none')));
@@ -94,7 +105,9 @@ export function render(root, [id]) {
       counter('Queries', s.total_queries, 'total_queries'),
       counter('Upserts', s.total_upserts, 'total_upserts'),
       counter('Deletes', s.total_deletes, 'total_deletes'));
-    if (s.status !== ns.status) statusSel.value = s.status;
+    if (s.status !== ns.status || s.deletion_due !== ns.deletion_due) {
+      showNamespace({ ...ns, status: s.status, deletion_due: s.deletion_due }); // changed elsewhere
+    }
   }
 
   function drawChart() {

@@ -5,6 +5,7 @@ import io.vecstore.core.namespace.ManagerConfig;
 import io.vecstore.core.namespace.NamespaceManager;
 import java.io.PrintStream;
 import io.vecstore.core.wal.Durability;
+import io.vecstore.grpc.GrpcServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -46,6 +47,7 @@ public final class Main {
         --metrics-public      serve /metrics without a key even when an admin key is set
         --deletion-grace-hours N
                               a namespace in pending_deletion is deleted after N hours (default 168)
+        --grpc-port N         port of the gRPC services on the same host, 0 for none (default 50051)
       Without an admin key the server has no authentication and refuses to listen on anything
       but a loopback address.
         -h, --help            show this help
@@ -103,6 +105,7 @@ public final class Main {
     String adminKey = emptyToNull(System.getenv("VECSTORE_ADMIN_KEY"));
     boolean metricsPublic = false;
     long graceHours = 168;
+    int grpcPort = ServerConfig.DEFAULT_GRPC_PORT;
     while (!args.isEmpty()) {
       String flag = args.pop();
       if (isHelp(flag)) {
@@ -114,7 +117,7 @@ public final class Main {
       }
       String value = switch (flag) {
         case "--data", "--host", "--port", "--max-body-bytes", "--durability", "--async-fsync-ms", "--admin-key-file",
-            "--deletion-grace-hours" -> {
+            "--deletion-grace-hours", "--grpc-port" -> {
           if (args.isEmpty()) {
             throw new IllegalArgumentException(flag + " needs a value");
           }
@@ -131,11 +134,12 @@ public final class Main {
         case "--async-fsync-ms" -> asyncFsyncMs = parseLong(flag, value, 1, 60_000);
         case "--admin-key-file" -> adminKey = readKeyFile(value);
         case "--deletion-grace-hours" -> graceHours = parseLong(flag, value, 0, 24L * 365 * 10);
+        case "--grpc-port" -> grpcPort = parseLong(flag, value, 0, 65535).intValue();
         default -> throw new IllegalStateException(flag);
       }
     }
     ServerConfig config = new ServerConfig(host, port, data, maxBody, durability, Duration.ofMillis(asyncFsyncMs),
-        adminKey, metricsPublic, Duration.ofHours(graceHours));
+        adminKey, metricsPublic, Duration.ofHours(graceHours), grpcPort);
     if (adminKey == null && !isLoopback(host)) {
       throw new IllegalArgumentException("Refusing to listen on " + host + " without an admin key: anyone who can "
           + "reach the port could read and delete every namespace. Set VECSTORE_ADMIN_KEY or --admin-key-file, "
@@ -201,14 +205,36 @@ public final class Main {
       }
       return 1;
     }
+    GrpcServer grpc = null;
+    if (config.grpcPort() != 0) {
+      try {
+        grpc = GrpcServer.start(grpcOptions(config), manager);
+      } catch (IOException | RuntimeException e) {
+        log.error("Cannot listen for gRPC on {}:{}: {}", config.host(), config.grpcPort(), e.getMessage());
+        app.stop();
+        try {
+          manager.close();
+        } catch (Exception ignored) {
+          // already failing
+        }
+        return 1;
+      }
+    }
+    GrpcServer grpcServer = grpc;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down: finishing requests, committing namespaces");
       int status = 0;
+      if (grpcServer != null) {
+        grpcServer.shutdown(); // refuses new calls at once; the running ones are waited for below
+      }
       try {
         app.stop(); // refuses new requests, waits for running ones
       } catch (RuntimeException e) {
         log.error("Stopping the HTTP server failed", e);
         status = 1;
+      }
+      if (grpcServer != null && !grpcServer.awaitTermination(App.SHUTDOWN_GRACE)) {
+        log.warn("gRPC calls still running after {} s; cancelled", App.SHUTDOWN_GRACE.toSeconds());
       }
       try {
         manager.close();
@@ -225,12 +251,22 @@ public final class Main {
         hostForUrl(config.host()), app.port(), manager.layout().root(),
         config.durability().name().toLowerCase(java.util.Locale.ROOT),
         config.adminKey() == null ? "no admin key: authentication off, loopback only" : "admin key required");
+    if (grpcServer != null) {
+      log.info("VecStore gRPC listening on {}:{} (vecstore.v1.VecStoreAdminService, vecstore.v1.VecStoreService, "
+          + "health, reflection)", hostForUrl(config.host()), grpcServer.port());
+    }
     try {
       new CountDownLatch(1).await(); // until the shutdown hook halts the JVM
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /** The gRPC server's options: same host and key as HTTP, the body limit as message limit. */
+  static GrpcServer.Options grpcOptions(ServerConfig config) {
+    return new GrpcServer.Options(config.host(), config.grpcPort(), config.adminKey(),
+        (int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE), reason -> { });
   }
 
   private static String hostForUrl(String host) {

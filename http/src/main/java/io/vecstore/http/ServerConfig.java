@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param adminKey the key that opens every route, or null for no authentication (loopback only)
  * @param metricsPublic whether /metrics needs no key even when an admin key is set
  * @param deletionGrace how long pending_deletion lasts before the namespace is deleted
+ * @param grpcPort port of the gRPC services (same host), 0 for none
  */
 public record ServerConfig(
     String host,
@@ -23,7 +24,8 @@ public record ServerConfig(
     Duration asyncFsyncInterval,
     String adminKey,
     boolean metricsPublic,
-    Duration deletionGrace) {
+    Duration deletionGrace,
+    int grpcPort) {
 
   /** Shortest admin key accepted: shorter ones are guessable. */
   public static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -31,6 +33,8 @@ public record ServerConfig(
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
+  /** gRPC's customary port; {@code --grpc-port 0} turns gRPC off. */
+  public static final int DEFAULT_GRPC_PORT = 50051;
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -48,6 +52,20 @@ public record ServerConfig(
     if (maxBodyBytes < 1) {
       throw new IllegalArgumentException("maxBodyBytes must be positive, got: " + maxBodyBytes);
     }
+    if (grpcPort < 0 || grpcPort > 65535) {
+      throw new IllegalArgumentException("grpcPort must be between 0 and 65535, got: " + grpcPort);
+    }
+  }
+
+  /** Without a gRPC port: the default one. */
+  public ServerConfig(String host, int port, Path dataDir, long maxBodyBytes, Durability durability,
+      Duration asyncFsyncInterval, String adminKey, boolean metricsPublic, Duration deletionGrace) {
+    this(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace,
+        DEFAULT_GRPC_PORT);
+  }
+
+  public ServerConfig withGrpcPort(int newPort) {
+    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, newPort);
   }
 
   /** Defaults for everything but the data directory; port 0 picks a free port (tests). */
@@ -57,26 +75,26 @@ public record ServerConfig(
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace);
+    return new ServerConfig(host, newPort, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, grpcPort);
   }
 
   public ServerConfig withMaxBodyBytes(long bytes) {
-    return new ServerConfig(host, port, dataDir, bytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace);
+    return new ServerConfig(host, port, dataDir, bytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, grpcPort);
   }
 
   public ServerConfig withDeletionGrace(Duration grace) {
-    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, grace);
+    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, grace, grpcPort);
   }
 
   public ServerConfig withAdminKey(String key) {
-    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, key, metricsPublic, deletionGrace);
+    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, key, metricsPublic, deletionGrace, grpcPort);
   }
 
   /** The admin key as text safe for logs: never the key. */
   @Override
   public String toString() {
     return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", durability=" + durability
-        + ", adminKey=" + (adminKey == null ? "none" : "set") + ", metricsPublic=" + metricsPublic + "]";
+        + ", adminKey=" + (adminKey == null ? "none" : "set") + ", metricsPublic=" + metricsPublic + ", grpcPort=" + grpcPort + "]";
   }
 
   /** The core's configuration for this server. */

@@ -155,4 +155,39 @@ class AdminApiTest extends ServerTestBase {
     assertEquals(400, zero.status());
     assertTrue(zero.json().get("error").asText().startsWith("default_num_candidates must be between 1 and "), zero.body());
   }
+
+  @Test
+  void usageExportAsJsonAndCsv() {
+    server.post("/admin/namespaces", "{\"id\":\"u1\",\"name\":\"U\",\"tier\":\"unlimited\"}");
+    server.post("/v1/namespaces/u1/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]},{\"id\":\"b\",\"values\":[0,1]}]}");
+    server.post("/v1/namespaces/u1/query", "{\"vector\":[1,0],\"k\":1}");
+    String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+
+    Response json = server.get("/admin/usage?from=" + today + "&to=" + today);
+    assertEquals(200, json.status(), json.body());
+    assertEquals(today, json.json().get("from").asText());
+    JsonNode row = json.json().at("/usage/0");
+    assertEquals("u1", row.get("namespace_id").asText());
+    assertEquals(today, row.get("date").asText());
+    assertEquals(2, row.get("vector_count_peak").asLong());
+    assertTrue(row.get("storage_bytes_peak").asLong() > 0);
+    assertEquals(2, row.get("requests").asLong());
+    assertEquals(1, row.get("queries").asLong());
+    assertEquals(1, row.get("upserts").asLong());
+    assertEquals(0, row.get("deletes").asLong());
+
+    Response csv = server.get("/admin/usage?format=csv");
+    assertEquals(200, csv.status(), csv.body());
+    assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
+    String[] lines = csv.body().split("\n");
+    assertEquals("namespace_id,date,vector_count_peak,storage_bytes_peak,requests,queries,upserts,deletes", lines[0]);
+    assertTrue(lines[1].startsWith("u1," + today + ",2,"), lines[1]);
+    assertTrue(lines[1].endsWith(",2,1,1,0"), lines[1]);
+
+    Response bad = server.get("/admin/usage?from=yesterday");
+    assertEquals(400, bad.status());
+    assertEquals("from must be a date like 2026-11-01, got: yesterday", bad.json().get("error").asText());
+    assertEquals(400, server.get("/admin/usage?from=2026-02-01&to=2026-01-01").status());
+    assertEquals("format must be json or csv, got: xml", server.get("/admin/usage?format=xml").json().get("error").asText());
+  }
 }

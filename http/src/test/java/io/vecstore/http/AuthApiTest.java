@@ -90,6 +90,7 @@ class AuthApiTest {
     r.add(new Route("update status", "admin", () -> server.put("/admin/namespaces/" + ns + "/status", "{\"status\":\"active\"}")));
     r.add(new Route("stats", "admin", () -> server.get("/admin/namespaces/" + ns + "/stats")));
     r.add(new Route("aggregate stats", "admin", () -> server.get("/admin/stats")));
+    r.add(new Route("usage export", "admin", () -> server.get("/admin/usage")));
     r.add(new Route("list keys", "admin", () -> server.get("/admin/namespaces/" + ns + "/keys")));
     r.add(new Route("create key", "admin", () -> server.post("/admin/namespaces/" + ns + "/keys",
         "{\"name\":\"k" + unique.incrementAndGet() + "\",\"role\":\"read\"}")));

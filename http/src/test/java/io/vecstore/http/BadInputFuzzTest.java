@@ -49,7 +49,7 @@ class BadInputFuzzTest {
   };
   private static final String[] PATHS = {
       "/admin/namespaces", "/admin/namespaces/{ns}", "/admin/namespaces/{ns}/quotas", "/admin/namespaces/{ns}/status",
-      "/admin/namespaces/{ns}/stats", "/admin/stats", "/v1/namespaces/{ns}/vectors", "/v1/namespaces/{ns}/query",
+      "/admin/namespaces/{ns}/stats", "/admin/stats", "/admin/usage", "/v1/namespaces/{ns}/vectors", "/v1/namespaces/{ns}/query",
       "/v1/namespaces/{ns}/vectors/{vid}", "/v1/namespaces/{ns}/vectors/delete", "/health", "/metrics",
   };
   private static final String[] NAMESPACES = {

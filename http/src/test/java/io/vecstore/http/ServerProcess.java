@@ -53,7 +53,7 @@ final class ServerProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
         "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
         "-cp", System.getProperty("java.class.path"), "io.vecstore.http.Main",
-        "serve", "--data", dataDir.toString(), "--port", "0"));
+        "serve", "--data", dataDir.toString(), "--port", "0", "--grpc-port", "0"));
     cmd.addAll(List.of(extraArgs));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     return new ServerProcess(p);

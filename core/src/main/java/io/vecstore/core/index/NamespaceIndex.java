@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -94,7 +95,10 @@ public final class NamespaceIndex implements Closeable {
   private final Map<String, Boolean> overlay = new HashMap<>(); // guarded by writeLock
 
   private volatile long liveCount; // written under writeLock
-  private volatile long unflushedEstimate; // written under writeLock; bytes written since the last refresh
+  /** The most live vectors since the last {@link #takeVectorPeak()}, for usage billing. */
+  private final java.util.concurrent.atomic.AtomicLong vectorPeak = new java.util.concurrent.atomic.AtomicLong();
+  private volatile double bytesPerDoc; // written under writeLock: the caller's estimate, per document of the last batch
+  private volatile long lastSearchNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1); // never searched yet
   private volatile long writeSeq; // written under writeLock
   private volatile long refreshedSeq; // written under writeLock
   private volatile long committedSeq; // written under writeLock
@@ -119,6 +123,7 @@ public final class NamespaceIndex implements Closeable {
     IndexSearcher s = searchers.acquire();
     try {
       this.liveCount = s.getIndexReader().numDocs();
+      this.vectorPeak.set(liveCount);
     } finally {
       searchers.release(s);
     }
@@ -239,8 +244,8 @@ public final class NamespaceIndex implements Closeable {
    * number of ids in the batch that do not exist yet and may throw to reject the whole batch;
    * nothing is written then. Ids repeated in a batch count once; the last occurrence wins.
    *
-   * @param estimatedBytes the caller's estimate of the batch's size on disk, counted in
-   *     {@link #unflushedBytes()} until the next refresh writes the batch to disk
+   * @param estimatedBytes the caller's estimate of the batch's size on disk, which prices the
+   *     documents still buffered in RAM in {@link #unflushedBytes()}
    * @return the number of new ids
    */
   public long upsert(List<VectorRecord> batch, long estimatedBytes, LongConsumer beforeWrite) {
@@ -266,7 +271,8 @@ public final class NamespaceIndex implements Closeable {
       records.forEach(r -> overlay.put(r.id(), Boolean.TRUE));
       syncTo = log(seq -> new WalRecord.Upsert(seq, records));
       liveCount += newIds;
-      unflushedEstimate += estimatedBytes;
+      vectorPeak.accumulateAndGet(liveCount, Math::max);
+      bytesPerDoc = records.isEmpty() ? bytesPerDoc : (double) estimatedBytes / records.size();
       writeSeq++;
       result = newIds;
     } catch (IOException | RuntimeException e) {
@@ -429,6 +435,12 @@ public final class NamespaceIndex implements Closeable {
     return liveCount;
   }
 
+  /** The largest live vector count since the previous call (or since opening), then starts over. */
+  public long takeVectorPeak() {
+    long now = liveCount;
+    return Math.max(now, vectorPeak.getAndSet(now));
+  }
+
   /** Bytes of the index files on disk right now (files written since the last flush included). */
   public long storageBytes() {
     long total = 0;
@@ -447,12 +459,21 @@ public final class NamespaceIndex implements Closeable {
   }
 
   /**
-   * Estimated bytes of writes not yet flushed to disk (the sum of the estimates given to
-   * {@link #upsert} since the last refresh). IndexWriter's own RAM figure counts allocated buffer
-   * blocks and overstates small writes by orders of magnitude, so it is not used.
+   * Estimated bytes of documents buffered in RAM, not yet flushed to disk: their number times the
+   * caller's per-document estimate. IndexWriter's own RAM figure counts allocated buffer blocks and
+   * overstates small writes by orders of magnitude, so it is not used.
    */
   public long unflushedBytes() {
-    return unflushedEstimate;
+    try {
+      return (long) (writer.numRamDocs() * bytesPerDoc);
+    } catch (AlreadyClosedException e) {
+      return 0;
+    }
+  }
+
+  /** Whether a query or fetch used this index within the last {@code nanos}. */
+  public boolean searchedWithin(long nanos) {
+    return System.nanoTime() - lastSearchNanos < nanos;
   }
 
   /** Makes every acknowledged write visible to new searchers, if any is not yet. */
@@ -730,12 +751,12 @@ public final class NamespaceIndex implements Closeable {
     }
     searchers.maybeRefreshBlocking();
     overlay.clear();
-    unflushedEstimate = 0;
     refreshedSeq = target;
   }
 
   private IndexSearcher acquireFresh() {
     ensureOpen();
+    lastSearchNanos = System.nanoTime();
     refreshIfStale();
     try {
       return searchers.acquire();

@@ -11,6 +11,7 @@ import java.nio.file.Path;
  * data/&lt;id&gt;/wal/             write-ahead log segments
  * data/.creating-&lt;id&gt;-&lt;n&gt;/  a namespace being created (renamed into place when complete)
  * data/.deleting-&lt;id&gt;-&lt;n&gt;/  a namespace being deleted (finished on the next start)
+ * data/.usage/&lt;id&gt;.json      daily usage rollup of a namespace (kept after it is deleted)
  * </pre>
  *
  * Namespace ids start with a letter or digit, so they never collide with the dot-prefixed work
@@ -21,6 +22,7 @@ public final class DataLayout {
   static final String META_FILE = "namespace.json";
   static final String CREATING_PREFIX = ".creating-";
   static final String DELETING_PREFIX = ".deleting-";
+  static final String USAGE_DIR = ".usage";
 
   private final Path root;
 
@@ -51,6 +53,10 @@ public final class DataLayout {
 
   public Path walDir(String id) {
     return namespaceDir(id).resolve("wal");
+  }
+
+  Path usageDir() {
+    return root.resolve(USAGE_DIR);
   }
 
   Path creatingDir(String id, long nonce) {

@@ -8,9 +8,12 @@ import java.util.Objects;
 /**
  * Configuration of a {@link NamespaceManager}, built by {@code Main} from flags.
  *
- * @param refreshInterval how often written namespaces are made searchable in the background
- *     (queries also refresh on demand, so this only moves that cost off the query path)
- * @param commitInterval how often written namespaces are committed to disk
+ * @param refreshInterval how often written namespaces that were searched in the last 30 s are
+ *     made searchable in the background (queries also refresh on demand, so this only moves that
+ *     cost off the query path); usage counters are saved this often too
+ * @param commitInterval how often written namespaces are committed to disk (Lucene commit; the
+ *     write-ahead log already made their writes durable, so this bounds replay after a crash and
+ *     the log's size; a log over 128 MiB is committed sooner)
  * @param asyncSyncInterval how often the write-ahead logs are fsynced in async durability mode
  * @param defaultNumCandidates HNSW search effort when a query sets none (raised to k when smaller)
  * @param capacity node-wide limits: open namespaces, indexing RAM, namespace count, free disk
@@ -52,7 +55,7 @@ public record ManagerConfig(
 
   public static ManagerConfig defaults(Path dataDir) {
     return new ManagerConfig(
-        dataDir, IndexSettings.defaults(), Limits.defaults(), Duration.ofSeconds(1), Duration.ofSeconds(1),
+        dataDir, IndexSettings.defaults(), Limits.defaults(), Duration.ofSeconds(1), Duration.ofSeconds(10),
         Duration.ofMillis(100), 100, Capacity.defaults(), Duration.ofDays(7));
   }
 

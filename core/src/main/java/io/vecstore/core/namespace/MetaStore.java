@@ -39,8 +39,12 @@ final class MetaStore {
   private MetaStore() {}
 
   static void write(Path file, NamespaceMeta meta) throws IOException {
+    writeAtomically(file, JSON.writeValueAsBytes(toJson(meta)));
+  }
+
+  /** Replaces {@code file} with {@code bytes} so that a crash leaves the old or the new content. */
+  static void writeAtomically(Path file, byte[] bytes) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    byte[] bytes = JSON.writeValueAsBytes(toJson(meta));
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       ch.write(java.nio.ByteBuffer.wrap(bytes));

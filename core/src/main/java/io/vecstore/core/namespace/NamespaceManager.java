@@ -36,6 +36,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -76,6 +79,15 @@ public final class NamespaceManager implements Closeable {
 
   private final ManagerConfig config;
   private final DataLayout layout;
+  private final UsageLedger usageLedger;
+  private volatile long lastUsageSampleNanos = System.nanoTime();
+  /** How often usage rollups are sampled; a delete and a shutdown sample at once. */
+  static final Duration USAGE_SAMPLE_INTERVAL = Duration.ofMinutes(1);
+  static final int MAX_USAGE_DAYS = 366;
+  /** A namespace without queries for this long is refreshed only by its next query (as Elasticsearch's search-idle shards). */
+  static final Duration SEARCH_IDLE_AFTER = Duration.ofSeconds(30);
+  /** A write-ahead log this large is committed before the commit interval is up, bounding replay after a crash. */
+  static final long COMMIT_LOG_BYTES = 128L << 20;
   private final RecordValidator validator;
   private final Clock clock;
   private final ConcurrentSkipListMap<String, Namespace> namespaces = new ConcurrentSkipListMap<>();
@@ -123,6 +135,7 @@ public final class NamespaceManager implements Closeable {
   NamespaceManager(ManagerConfig config, Clock clock) throws IOException {
     this.config = config;
     this.layout = new DataLayout(config.dataDir());
+    this.usageLedger = new UsageLedger(layout.usageDir());
     this.validator = new RecordValidator(config.limits());
     this.clock = clock;
     AtomicLong mergeThreads = new AtomicLong();
@@ -191,6 +204,7 @@ public final class NamespaceManager implements Closeable {
       }
       Namespace ns = new Namespace(layout, indexSettings, meta, openListener);
       namespaces.put(id, ns);
+      recordUsage(ns); // the baseline: every request from now on is billed
       LOG.info("Created namespace {}", id);
       return NamespaceInfo.of(meta, 0, 0);
     }
@@ -252,7 +266,10 @@ public final class NamespaceManager implements Closeable {
     ensureOpen();
     synchronized (createDeleteLock) {
       Namespace ns = require(id);
+      recordUsage(ns); // its last day, up to now
       ns.retire();
+      recordUsage(ns); // requests that finished meanwhile
+      usageLedger.flush();
       namespaces.remove(id, ns);
       ns.meta().keys().forEach(k -> keyIndex.remove(k.id(), id));
       try {
@@ -494,16 +511,54 @@ public final class NamespaceManager implements Closeable {
   public List<NamespaceUsage> usage() {
     List<NamespaceUsage> out = new ArrayList<>(namespaces.size());
     for (Namespace ns : namespaces.values()) {
-      NamespaceIndex index = ns.indexIfOpen();
-      NamespaceMeta meta = ns.meta();
-      SizeSnapshot closed = index == null ? ns.closedSize() : null;
-      long vectors = index != null ? index.vectorCount() : closed != null ? closed.vectorCount() : -1;
-      long bytes = index != null ? safeStorageBytes(index) : closed != null ? closed.storageBytes() : -1;
-      out.add(new NamespaceUsage(meta.id(), meta.status(), vectors, bytes,
-          vectors < 0 ? 0 : NamespaceInfo.utilization(meta.quotas(), vectors, Math.max(0, bytes)),
-          ns.usage(), ns.guard().rejections()));
+      out.add(usageOf(ns));
     }
     return out;
+  }
+
+  private NamespaceUsage usageOf(Namespace ns) {
+    NamespaceIndex index = ns.indexIfOpen();
+    NamespaceMeta meta = ns.meta();
+    SizeSnapshot closed = index == null ? ns.closedSize() : null;
+    long vectors = index != null ? index.vectorCount() : closed != null ? closed.vectorCount() : -1;
+    long bytes = index != null ? safeStorageBytes(index) : closed != null ? closed.storageBytes() : -1;
+    return new NamespaceUsage(meta.id(), meta.status(), vectors, bytes,
+        vectors < 0 ? 0 : NamespaceInfo.utilization(meta.quotas(), vectors, Math.max(0, bytes)),
+        ns.usage(), ns.guard().rejections());
+  }
+
+  /**
+   * Daily usage of every namespace (deleted ones included) from {@code from} to {@code to}, UTC
+   * days, both inclusive; today's figures are sampled first so they are current.
+   */
+  public List<DailyUsage> usageBetween(LocalDate from, LocalDate to, String prefix) {
+    ensureOpen();
+    if (to.isBefore(from)) {
+      throw new InvalidRequestException("from must not be after to, got: from=" + from + ", to=" + to);
+    }
+    long days = java.time.temporal.ChronoUnit.DAYS.between(from, to) + 1;
+    if (days > MAX_USAGE_DAYS) {
+      throw new InvalidRequestException("usage range must be at most " + MAX_USAGE_DAYS + " days, got: " + days);
+    }
+    sampleUsage();
+    return usageLedger.between(from, to, prefix);
+  }
+
+  /** Folds every namespace's current counters and size into today's usage rollup and saves it. */
+  private void sampleUsage() {
+    for (Namespace ns : namespaces.values()) {
+      recordUsage(ns);
+    }
+    usageLedger.flush();
+    lastUsageSampleNanos = System.nanoTime();
+  }
+
+  /** One usage sample of a namespace; its vector peak since the last sample, not just its count now. */
+  private void recordUsage(Namespace ns) {
+    NamespaceUsage u = usageOf(ns);
+    NamespaceIndex index = ns.indexIfOpen();
+    long vectors = index == null ? u.vectorCount() : Math.max(u.vectorCount(), index.takeVectorPeak());
+    usageLedger.record(u.id(), u.usage(), vectors, u.storageBytes(), LocalDate.ofInstant(now(), ZoneOffset.UTC));
   }
 
   private static long safeStorageBytes(NamespaceIndex index) {
@@ -531,6 +586,7 @@ public final class NamespaceManager implements Closeable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    sampleUsage();
     IOException first = null;
     for (Namespace ns : namespaces.values()) {
       try {
@@ -705,6 +761,9 @@ public final class NamespaceManager implements Closeable {
       if (!Files.isDirectory(dir)) {
         continue;
       }
+      if (name.equals(DataLayout.USAGE_DIR)) {
+        continue;
+      }
       if (DataLayout.isWorkDir(name)) {
         LOG.info("Removing leftover {} from an interrupted create or delete", name);
         deleteRecursively(dir);
@@ -737,7 +796,10 @@ public final class NamespaceManager implements Closeable {
   }
 
   private void maintain() {
-    boolean commitDue = System.nanoTime() - lastCommitNanos >= config.commitInterval().toNanos();
+    // Without a log a commit is the only durability, so it comes as often as a refresh.
+    Duration commitEvery = config.indexSettings().durability() == Durability.NONE
+        ? config.refreshInterval() : config.commitInterval();
+    boolean commitDue = System.nanoTime() - lastCommitNanos >= commitEvery.toNanos();
     for (Namespace ns : namespaces.values()) {
       if (closed) {
         return;
@@ -747,11 +809,15 @@ public final class NamespaceManager implements Closeable {
         continue;
       }
       try {
-        index.refreshIfStale();
-        if (commitDue) {
-          index.commitIfDirty();
-          ns.saveUsageIfChanged();
+        // A namespace nobody searches is not refreshed in the background: each refresh flushes a
+        // small segment whose graph merges must rebuild later. Its next query refreshes first.
+        if (index.searchedWithin(SEARCH_IDLE_AFTER.toNanos())) {
+          index.refreshIfStale();
         }
+        if (commitDue || index.logBytes() > COMMIT_LOG_BYTES) {
+          index.commitIfDirty();
+        }
+        ns.saveUsageIfChanged();
       } catch (RuntimeException e) {
         LOG.warn("Background refresh/commit of namespace {} failed: {}", ns.id, e.toString());
       }
@@ -761,6 +827,9 @@ public final class NamespaceManager implements Closeable {
     }
     refreshFreeDisk();
     deleteExpiredPendingDeletions();
+    if (System.nanoTime() - lastUsageSampleNanos >= USAGE_SAMPLE_INTERVAL.toNanos()) {
+      sampleUsage();
+    }
   }
 
   /** Deletes namespaces whose pending_deletion grace period is over. */

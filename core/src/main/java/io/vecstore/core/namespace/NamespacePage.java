@@ -9,6 +9,10 @@ import java.util.List;
  * @param total namespaces matching the listing's prefix and status, over all pages
  */
 public record NamespacePage(List<NamespaceInfo> namespaces, String nextCursor, long total) {
+
+  /** Page size when a listing asks for none (REST and gRPC alike). */
+  public static final int DEFAULT_LIMIT = 100;
+
   public NamespacePage {
     namespaces = List.copyOf(namespaces);
   }

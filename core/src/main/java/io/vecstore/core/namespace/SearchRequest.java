@@ -12,6 +12,10 @@ import java.util.Objects;
  */
 public record SearchRequest(
     float[] vector, int k, Integer numCandidates, JsonNode filter, boolean includeMetadata, boolean includeValues) {
+
+  /** k when a request gives none (REST and gRPC alike). */
+  public static final int DEFAULT_K = 10;
+
   public SearchRequest {
     Objects.requireNonNull(vector, "vector");
   }

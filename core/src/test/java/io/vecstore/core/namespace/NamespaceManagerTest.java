@@ -333,7 +333,8 @@ class NamespaceManagerTest {
     manager = new NamespaceManager(ManagerConfig.defaults(dataDir));
     assertEquals(List.of("real"), ids(manager.list(10, null, null, null)));
     try (Stream<Path> files = Files.list(dataDir)) {
-      assertEquals(List.of("real"), files.map(p -> p.getFileName().toString()).toList());
+      assertEquals(List.of(".usage", "real"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+          "work directories are gone; the usage rollups stay");
     }
   }
 

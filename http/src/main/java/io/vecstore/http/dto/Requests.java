@@ -46,7 +46,7 @@ public final class Requests {
   }
 
   /** Default k when a query gives none. */
-  public static final int DEFAULT_K = 10;
+  public static final int DEFAULT_K = SearchRequest.DEFAULT_K;
 
   private Requests() {}
 

@@ -10,6 +10,7 @@ import io.vecstore.core.index.QueryHit;
 import io.vecstore.core.index.VectorRecord;
 import io.vecstore.core.namespace.AggregateStats;
 import io.vecstore.core.namespace.Compaction;
+import io.vecstore.core.namespace.DailyUsage;
 import io.vecstore.core.namespace.NamespaceInfo;
 import io.vecstore.core.namespace.NamespaceMeta;
 import io.vecstore.core.namespace.NamespacePage;
@@ -36,7 +37,7 @@ public final class Views {
     return n;
   }
 
-  public static ObjectNode namespace(NamespaceInfo info) {
+  private static ObjectNode namespace(NamespaceInfo info) {
     NamespaceMeta m = info.meta();
     ObjectNode n = object();
     n.put("id", m.id());
@@ -77,10 +78,11 @@ public final class Views {
     return n;
   }
 
-  public static ObjectNode page(NamespacePage page) {
+  /** A page of namespace objects, each exactly as GET of the namespace shows it. */
+  public static ObjectNode page(NamespacePage page, java.util.function.Function<NamespaceMeta, java.time.Instant> deletionDue) {
     ObjectNode n = object();
     ArrayNode list = n.putArray("namespaces");
-    page.namespaces().forEach(i -> list.add(namespace(i)));
+    page.namespaces().forEach(i -> list.add(namespace(i, deletionDue.apply(i.meta()))));
     n.put("next_cursor", page.nextCursor());
     n.put("total", page.total());
     return n;
@@ -138,6 +140,39 @@ public final class Views {
     n.put("total_requests", s.totalRequests());
     n.put("total_storage_bytes", s.totalStorageBytes());
     return n;
+  }
+
+  /** Columns of a usage row, in JSON and CSV alike. */
+  private static final List<String> USAGE_COLUMNS = List.of("namespace_id", "date", "vector_count_peak",
+      "storage_bytes_peak", "requests", "queries", "upserts", "deletes");
+
+  private static List<Object> usageRow(DailyUsage d) {
+    return List.of(d.namespaceId(), d.date().toString(), d.vectorCountPeak(), d.storageBytesPeak(),
+        d.requests(), d.queries(), d.upserts(), d.deletes());
+  }
+
+  public static ObjectNode usage(java.time.LocalDate from, java.time.LocalDate to, List<DailyUsage> days) {
+    ObjectNode n = object();
+    n.put("from", from.toString());
+    n.put("to", to.toString());
+    ArrayNode rows = n.putArray("usage");
+    for (DailyUsage d : days) {
+      ObjectNode r = rows.addObject();
+      List<Object> values = usageRow(d);
+      for (int i = 0; i < USAGE_COLUMNS.size(); i++) {
+        r.putPOJO(USAGE_COLUMNS.get(i), values.get(i));
+      }
+    }
+    return n;
+  }
+
+  /** The same rows as CSV with a header line; namespace ids never contain commas or quotes. */
+  public static String usageCsv(List<DailyUsage> days) {
+    StringBuilder out = new StringBuilder(String.join(",", USAGE_COLUMNS)).append('\n');
+    for (DailyUsage d : days) {
+      out.append(String.join(",", usageRow(d).stream().map(String::valueOf).toList())).append('\n');
+    }
+    return out.toString();
   }
 
   public static ObjectNode results(List<QueryHit> hits) {

@@ -10,7 +10,7 @@ import io.vecstore.http.dto.Views;
 /** Handlers of the {@code /admin} routes (the guide's admin API). Stateless beyond its collaborators. */
 final class AdminRoutes {
 
-  static final int DEFAULT_PAGE_SIZE = 100;
+  static final int DEFAULT_PAGE_SIZE = io.vecstore.core.namespace.NamespacePage.DEFAULT_LIMIT;
 
   private final NamespaceManager manager;
   private final JsonBodies bodies;
@@ -32,7 +32,7 @@ final class AdminRoutes {
         emptyToNull(ctx.queryParam("cursor")),
         emptyToNull(ctx.queryParam("prefix")),
         status == null || status.isEmpty() ? null : NamespaceStatus.parse(status));
-    ctx.json(Views.page(page));
+    ctx.json(Views.page(page, manager::deletionDue));
   }
 
   void get(Context ctx) {
@@ -79,6 +79,40 @@ final class AdminRoutes {
 
   void aggregateStats(Context ctx) {
     ctx.json(Views.aggregate(manager.aggregateStats()));
+  }
+
+  /**
+   * Daily usage for billing: {@code from}/{@code to} are UTC dates, both inclusive (default: this
+   * month so far); {@code format=csv} or {@code Accept: text/csv} gives CSV instead of JSON.
+   */
+  void usage(Context ctx) {
+    java.time.LocalDate to = dateParam(ctx, "to", java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+    java.time.LocalDate from = dateParam(ctx, "from", to.withDayOfMonth(1));
+    String format = emptyToNull(ctx.queryParam("format"));
+    if (format != null && !format.equals("json") && !format.equals("csv")) {
+      throw new InvalidRequestException("format must be json or csv, got: " + format);
+    }
+    var days = manager.usageBetween(from, to, emptyToNull(ctx.queryParam("prefix")));
+    String accept = ctx.header("Accept");
+    if ("csv".equals(format) || (format == null && accept != null && accept.contains("text/csv"))) {
+      ctx.contentType("text/csv; charset=utf-8");
+      ctx.header("Content-Disposition", "attachment; filename=\"vecstore-usage-" + from + "-" + to + ".csv\"");
+      ctx.result(Views.usageCsv(days));
+    } else {
+      ctx.json(Views.usage(from, to, days));
+    }
+  }
+
+  private static java.time.LocalDate dateParam(Context ctx, String name, java.time.LocalDate fallback) {
+    String v = emptyToNull(ctx.queryParam(name));
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return java.time.LocalDate.parse(v);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new InvalidRequestException(name + " must be a date like 2026-11-01, got: " + v);
+    }
   }
 
   private com.fasterxml.jackson.databind.node.ObjectNode view(io.vecstore.core.namespace.NamespaceInfo info) {

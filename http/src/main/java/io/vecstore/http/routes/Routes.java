@@ -29,6 +29,7 @@ public final class Routes {
     routes.get("/admin/namespaces/{id}/keys", admin::listKeys, ADMIN);
     routes.delete("/admin/namespaces/{id}/keys/{name}", admin::revokeKey, ADMIN);
     routes.get("/admin/stats", admin::aggregateStats, ADMIN);
+    routes.get("/admin/usage", admin::usage, ADMIN);
 
     routes.post("/v1/namespaces/{ns}/vectors", data::upsert, DATA_WRITE);
     routes.post("/v1/namespaces/{ns}/query", data::query, DATA_READ);

@@ -1,4 +1,4 @@
-package io.vecstore.http.auth;
+package io.vecstore.core.auth;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
