@@ -67,7 +67,10 @@ public final class BenchContext implements AutoCloseable {
       System.out.printf(Locale.ROOT, "ingesting %d vectors into VecStore namespace %s (batch %d, %d threads)%n",
           data.base().length, name, options.indexBatch(), options.threads());
       double seconds = server.ingest(name, data, options.indexBatch(), options.threads());
-      long bytes = server.settle(name, data.base().length, 120);
+      // The server commits every 10 s; only a commit lets Lucene delete merged-away files, so the
+      // full run waits out more than one commit interval. The quick run settles faster and its
+      // sizes may include files awaiting deletion.
+      long bytes = server.settle(name, data.base().length, options.quick() ? 1.5 : 12, 180);
       ns = new Namespace(name, new VecStoreNamespace(server, name, data), seconds, bytes);
       namespaces.put(q, ns);
     }

@@ -125,13 +125,15 @@ final class VecStoreServer implements AutoCloseable {
 
   /**
    * Waits until the namespace holds {@code count} vectors and its storage_bytes has not changed
-   * for 1.5 s (longer than the server's one-second commit cycle, so background commits and
-   * merges are done), at most {@code maxSeconds}; returns the last storage_bytes.
+   * for {@code stableSeconds} (background flushes, merges and the deletion of merged-away files,
+   * which waits for the next commit, are done), at most {@code maxSeconds}; returns the last
+   * storage_bytes.
    */
-  long settle(String namespace, int count, int maxSeconds) throws IOException, InterruptedException {
+  long settle(String namespace, int count, double stableSeconds, int maxSeconds) throws IOException, InterruptedException {
     long last = -1;
     int stable = 0;
-    for (int i = 0; i < maxSeconds * 4 && stable < 6; i++) {
+    int needed = (int) Math.ceil(stableSeconds * 4);
+    for (int i = 0; i < maxSeconds * 4 && stable < needed; i++) {
       Thread.sleep(250);
       JsonNode st = stats(namespace);
       long bytes = st.path("storage_bytes").asLong(-1);
