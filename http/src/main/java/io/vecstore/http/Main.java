@@ -29,6 +29,8 @@ public final class Main {
 
   private static final String USAGE = """
       Usage: vecstore serve [options]
+             vecstore check-index NAMESPACE [--data DIR] [--url URL] [--level 1|2|3]
+             vecstore snapshot create|list|restore|delete|export|import … [--url URL]
              vecstore --help
 
       Runs the VecStore server: namespaces on Lucene behind a REST API.
@@ -50,6 +52,12 @@ public final class Main {
         --grpc-port N         port of the gRPC services on the same host, 0 for none (default 50051)
       Without an admin key the server has no authentication and refuses to listen on anything
       but a loopback address.
+
+      check-index runs Lucene's CheckIndex (level 3 by default) on a snapshot that the server at
+      --url (default http://127.0.0.1:8080) takes, or, with no server answering, on a copy of the
+      last commit under --data (default ./data); exit status 0 when clean, 1 when not.
+      snapshot calls the server's snapshot routes (run 'vecstore snapshot' for its forms). Both
+      send the admin key of VECSTORE_ADMIN_KEY or --admin-key-file F.
         -h, --help            show this help
       """;
 
@@ -70,6 +78,18 @@ public final class Main {
       return rest.isEmpty() ? 2 : 0;
     }
     String command = rest.pop();
+    if (command.equals("check-index") || command.equals("snapshot")) {
+      String key;
+      try {
+        key = toolAdminKey(rest);
+      } catch (IllegalArgumentException e) {
+        err.println(e.getMessage());
+        return 2;
+      }
+      return command.equals("check-index")
+          ? io.vecstore.http.tools.CheckIndexCommand.run(rest, key, out, err)
+          : io.vecstore.http.tools.SnapshotCommand.run(rest, key, out, err);
+    }
     if (!command.equals("serve")) {
       err.println("Unknown command: " + command);
       err.print(USAGE);
@@ -146,6 +166,23 @@ public final class Main {
           + "or listen on 127.0.0.1.");
     }
     return config;
+  }
+
+  /** The admin key a tool sends: {@code --admin-key-file F} (taken out of the arguments), else VECSTORE_ADMIN_KEY. */
+  private static String toolAdminKey(Deque<String> args) {
+    java.util.List<String> list = new java.util.ArrayList<>(args);
+    int i = list.indexOf("--admin-key-file");
+    if (i < 0) {
+      return emptyToNull(System.getenv("VECSTORE_ADMIN_KEY"));
+    }
+    if (i + 1 >= list.size()) {
+      throw new IllegalArgumentException("--admin-key-file needs a value");
+    }
+    String key = readKeyFile(list.get(i + 1));
+    list.subList(i, i + 2).clear();
+    args.clear();
+    args.addAll(list);
+    return key;
   }
 
   private static String readKeyFile(String path) {

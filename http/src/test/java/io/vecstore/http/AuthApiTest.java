@@ -91,6 +91,7 @@ class AuthApiTest {
     r.add(new Route("stats", "admin", () -> server.get("/admin/namespaces/" + ns + "/stats")));
     r.add(new Route("aggregate stats", "admin", () -> server.get("/admin/stats")));
     r.add(new Route("usage export", "admin", () -> server.get("/admin/usage")));
+    r.add(new Route("compact", "admin", () -> server.post("/admin/namespaces/" + ns + "/compact", "")));
     r.add(new Route("list keys", "admin", () -> server.get("/admin/namespaces/" + ns + "/keys")));
     r.add(new Route("create key", "admin", () -> server.post("/admin/namespaces/" + ns + "/keys",
         "{\"name\":\"k" + unique.incrementAndGet() + "\",\"role\":\"read\"}")));
@@ -104,6 +105,21 @@ class AuthApiTest {
       asAdmin(() -> server.post("/admin/namespaces", "{\"id\":\"" + victim + "\",\"name\":\"x\"}"));
       return server.delete("/admin/namespaces/" + victim);
     }));
+    r.add(new Route("create snapshot", "admin", () -> server.post("/admin/namespaces/" + ns + "/snapshots",
+        "{\"name\":\"s" + unique.incrementAndGet() + "\"}")));
+    r.add(new Route("list snapshots", "admin", () -> server.get("/admin/namespaces/" + ns + "/snapshots")));
+    r.add(new Route("get snapshot", "admin", () -> server.get("/admin/namespaces/" + ns + "/snapshots/" + newSnapshot(ns))));
+    r.add(new Route("delete snapshot", "admin", () -> server.delete("/admin/namespaces/" + ns + "/snapshots/" + newSnapshot(ns))));
+    r.add(new Route("restore snapshot", "admin", () -> server.post(
+        "/admin/namespaces/" + ns + "/snapshots/" + newSnapshot(ns) + "/restore", "")));
+    r.add(new Route("export snapshot", "admin", () -> server.get("/admin/namespaces/" + ns + "/snapshots/" + newSnapshot(ns) + "/export")));
+    r.add(new Route("import snapshot", "admin", () -> {
+      byte[] archive = asAdmin(() -> export(ns, newSnapshot(ns)));
+      return server.send("POST", "/admin/namespaces/import?id=i" + unique.incrementAndGet(), archive, "application/gzip");
+    }));
+    r.add(new Route("import lucene index", "admin", () -> server.post("/admin/namespaces/import-lucene",
+        "{\"id\":\"l" + unique.incrementAndGet() + "\",\"path\":\"" + luceneIndex() + "\",\"vector_field\":\""
+            + io.vecstore.testdata.Lucene9Index.VECTOR_FIELD + "\",\"id_field\":\"" + io.vecstore.testdata.Lucene9Index.ID_FIELD + "\"}")));
     r.add(new Route("metrics", "admin", () -> server.get("/metrics")));
     r.add(new Route("query", "read", () -> server.post("/v1/namespaces/" + ns + "/query", "{\"vector\":[1,0]}")));
     r.add(new Route("fetch", "read", () -> server.get("/v1/namespaces/" + ns + "/vectors/v1")));
@@ -116,6 +132,49 @@ class AuthApiTest {
     }));
     r.add(new Route("delete vectors", "write", () -> server.post("/v1/namespaces/" + ns + "/vectors/delete", "{\"ids\":[\"nothing\"]}")));
     return r;
+  }
+
+  @TempDir Path luceneDir;
+
+  private String luceneIndex() {
+    Path index = luceneDir.resolve("index");
+    if (!Files.exists(index)) {
+      try {
+        io.vecstore.testdata.Lucene9Index.copyTo(index);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return index.toAbsolutePath().toString();
+  }
+
+  /** A new snapshot of {@code ns}, taken as admin; returns its name. */
+  private String newSnapshot(String ns) {
+    String name = "s" + unique.incrementAndGet();
+    asAdmin(() -> assertStatus(201, server.post("/admin/namespaces/" + ns + "/snapshots", "{\"name\":\"" + name + "\"}")));
+    return name;
+  }
+
+  private static Response assertStatus(int status, Response r) {
+    assertEquals(status, r.status(), r.body());
+    return r;
+  }
+
+  /** A snapshot's export as bytes, with the key currently in use. */
+  private byte[] export(String ns, String name) {
+    try {
+      var request = java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(server.base() + "/admin/namespaces/" + ns + "/snapshots/" + name + "/export"));
+      if (server.key() != null) {
+        request.header("Authorization", "Bearer " + server.key());
+      }
+      var response = java.net.http.HttpClient.newHttpClient().send(request.build(),
+          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, response.statusCode());
+      return response.body();
+    } catch (IOException | InterruptedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   /** The expected status of a credential on a route of namespace a. */

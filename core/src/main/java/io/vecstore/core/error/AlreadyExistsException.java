@@ -21,4 +21,9 @@ public final class AlreadyExistsException extends VecStoreException {
     return new AlreadyExistsException("key_exists", "Key already exists: " + name,
         Map.of("namespace", namespaceId, "name", name));
   }
+
+  public static AlreadyExistsException snapshot(String namespaceId, String name) {
+    return new AlreadyExistsException("snapshot_exists", "Snapshot already exists: " + name,
+        Map.of("namespace", namespaceId, "name", name));
+  }
 }

@@ -18,6 +18,11 @@ public final class NotFoundException extends VecStoreException {
     return new NotFoundException("key_not_found", "Key not found: " + name, Map.of("namespace", namespace, "name", name));
   }
 
+  public static NotFoundException snapshot(String namespace, String name) {
+    return new NotFoundException("snapshot_not_found", "Snapshot not found: " + name,
+        Map.of("namespace", namespace, "name", name));
+  }
+
   public static NotFoundException vector(String namespace, String vectorId) {
     return new NotFoundException(
         "vector_not_found",

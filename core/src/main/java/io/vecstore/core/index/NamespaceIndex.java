@@ -34,7 +34,11 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexCommit;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KeepOnlyLastCommitDeletionPolicy;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.SnapshotDeletionPolicy;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
@@ -151,6 +155,8 @@ public final class NamespaceIndex implements Closeable {
       config.setRAMBufferSizeMB(settings.ramBufferMb());
       config.setCommitOnClose(false); // close() commits itself, with the WAL position
       config.setCodec(VectorCodec.create(quantization));
+      // Keeps a commit's files while a snapshot links them (see snapshotTo).
+      config.setIndexDeletionPolicy(new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy()));
       if (settings.mergeExecutor() != null) {
         config.setMergeScheduler(new SharedMergeScheduler(settings.mergeExecutor()));
       }
@@ -493,6 +499,32 @@ public final class NamespaceIndex implements Closeable {
     }
   }
 
+  /**
+   * For the background refresher: makes acknowledged writes and finished merges visible to new
+   * searchers. Merged segments replace many small ones, which every query would otherwise keep
+   * searching one by one until the next write. Skips the round when a write batch holds the
+   * lock (a searcher opened mid-batch would show half of it), rather than waiting behind it.
+   */
+  public void refreshInBackground() {
+    if (closed || !writeLock.tryLock()) {
+      return;
+    }
+    try {
+      if (closed) {
+        return;
+      }
+      if (refreshedSeq != writeSeq) {
+        refreshLocked();
+      } else {
+        searchers.maybeRefreshBlocking(); // same documents; a no-op unless a merge finished
+      }
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
   /** Commits if anything was written since the last commit. Returns whether it committed. */
   public boolean commitIfDirty() {
     if (committedSeq == writeSeq || closed) {
@@ -528,6 +560,43 @@ public final class NamespaceIndex implements Closeable {
     committedSeq = target;
     if (wal != null) {
       wal.deleteSegmentsBefore();
+    }
+  }
+
+  /**
+   * A consistent point-in-time copy: commits every acknowledged write (the commit records the
+   * write-ahead log position), pins that commit, and hard-links (or copies) its files into
+   * {@code target} (created) after releasing the write lock, so writes wait only for the commit.
+   */
+  public IndexFiles.CommitCopy snapshotTo(Path target) {
+    SnapshotDeletionPolicy policy = (SnapshotDeletionPolicy) writer.getConfig().getIndexDeletionPolicy();
+    IndexCommit commit;
+    writeLock.lock();
+    try {
+      ensureOpen();
+      if (failure != null) {
+        throw storageFailure(failure); // never commit a half-applied batch
+      }
+      commitLocked();
+      commit = policy.snapshot();
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
+    } finally {
+      writeLock.unlock();
+    }
+    try {
+      long bytes = IndexFiles.linkAll(indexPath, commit.getFileNames(), target);
+      SegmentInfos infos = SegmentInfos.readCommit(directory, commit.getSegmentsFileName());
+      return new IndexFiles.CommitCopy(commit.getGeneration(), commit.getUserData(), IndexFiles.liveDocs(infos), bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      try {
+        policy.release(commit);
+        writer.deleteUnusedFiles();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Namespace {}: releasing a snapshot commit failed: {}", namespaceId, e.toString());
+      }
     }
   }
 

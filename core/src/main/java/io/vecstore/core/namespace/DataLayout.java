@@ -9,6 +9,8 @@ import java.nio.file.Path;
  * data/&lt;id&gt;/namespace.json   metadata, quotas, status, counters
  * data/&lt;id&gt;/index/           a plain Lucene index
  * data/&lt;id&gt;/wal/             write-ahead log segments
+ * data/&lt;id&gt;/snapshots/&lt;name&gt;/{index/, namespace.json, snapshot.json}   point-in-time copies
+ * data/&lt;id&gt;/.restore-&lt;n&gt;/     a restore in progress (finished or dropped when the namespace opens)
  * data/.creating-&lt;id&gt;-&lt;n&gt;/  a namespace being created (renamed into place when complete)
  * data/.deleting-&lt;id&gt;-&lt;n&gt;/  a namespace being deleted (finished on the next start)
  * data/.usage/&lt;id&gt;.json      daily usage rollup of a namespace (kept after it is deleted)
@@ -23,6 +25,7 @@ public final class DataLayout {
   static final String CREATING_PREFIX = ".creating-";
   static final String DELETING_PREFIX = ".deleting-";
   static final String USAGE_DIR = ".usage";
+  static final String RESTORE_PREFIX = ".restore-";
 
   private final Path root;
 
@@ -65,6 +68,33 @@ public final class DataLayout {
 
   Path deletingDir(String id, long nonce) {
     return root.resolve(DELETING_PREFIX + id + "-" + nonce);
+  }
+
+  public Path snapshotsDir(String id) {
+    return namespaceDir(id).resolve("snapshots");
+  }
+
+  /** A snapshot's directory; the name must already be valid (see {@link Snapshots#requireValidName}). */
+  public Path snapshotDir(String id, String name) {
+    return snapshotsDir(id).resolve(name);
+  }
+
+  Path snapshotCreatingDir(String id, String name, long nonce) {
+    return snapshotsDir(id).resolve(CREATING_PREFIX + name + "-" + nonce);
+  }
+
+  Path snapshotDeletingDir(String id, String name, long nonce) {
+    return snapshotsDir(id).resolve(DELETING_PREFIX + name + "-" + nonce);
+  }
+
+  /** Where a restore builds the new index before swapping it in (see {@link IndexSwap}). */
+  Path restoreDir(String id, long nonce) {
+    return namespaceDir(id).resolve(RESTORE_PREFIX + nonce);
+  }
+
+  /** Where an import unpacks an archive before it becomes a namespace directory. */
+  Path importingDir(long nonce) {
+    return root.resolve(CREATING_PREFIX + "import-" + nonce);
   }
 
   static boolean isWorkDir(String name) {

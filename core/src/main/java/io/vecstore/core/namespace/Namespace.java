@@ -386,6 +386,76 @@ final class Namespace {
     }
   }
 
+  /** Serializes snapshot creates, deletes and restores of this namespace; taken before the lifecycle lock. */
+  final Object snapshotLock = new Object();
+
+  /**
+   * Replaces the index with a snapshot's (see {@link IndexSwap}) and reopens it, so the next
+   * request is served from the snapshot. Waits for running operations and holds new ones until
+   * done. Keeps this namespace's settings, status, keys and usage counters; adopts the
+   * snapshot's dimension if none is fixed yet.
+   */
+  NamespaceMeta restore(java.nio.file.Path snapshotIndex, Integer snapshotDimension, long nonce, Instant now) {
+    lifecycle.writeLock().lock();
+    try {
+      if (gone) {
+        throw NotFoundException.namespace(id);
+      }
+      if (brokenReason != null) {
+        throw UnavailableException.namespace(id, brokenReason, null);
+      }
+      java.nio.file.Path work;
+      try {
+        closeIndexLocked();
+        Map<String, String> data = new java.util.HashMap<>(commitData());
+        data.put(NamespaceIndex.WAL_SEQ, Long.toString(lastLogPosition()));
+        work = IndexSwap.prepare(layout, id, snapshotIndex, data, nonce);
+      } catch (IOException | RuntimeException e) {
+        throw UnavailableException.namespace(id, "cannot restore: " + e.getMessage(), e);
+      }
+      try {
+        IndexSwap.swap(layout, id, work);
+      } catch (IOException | RuntimeException e) {
+        try {
+          IndexSwap.recover(layout, id); // back to one whole index, old or new
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw UnavailableException.namespace(id, "restore failed part way: " + e.getMessage(), e);
+      }
+      trustedSize = null;
+      sizeChecked = false;
+      NamespaceMeta restored = updateMeta(m -> {
+        NamespaceMeta sized = m.withSize(null);
+        return sized.dimension() == null && snapshotDimension != null ? sized.withDimension(snapshotDimension, now) : sized;
+      });
+      openIndex(); // serve the restored data at once (and fail here, not on the next request)
+      return restored;
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  /**
+   * The highest write-ahead log position of the closed index: its last commit's, or a logged
+   * record's beyond it (a namespace closed after a storage failure).
+   */
+  private long lastLogPosition() throws IOException {
+    long committed = 0;
+    try {
+      String seq = io.vecstore.core.index.IndexFiles.latestCommit(layout.indexDir(id)).userData().get(NamespaceIndex.WAL_SEQ);
+      committed = seq == null ? 0 : Long.parseLong(seq);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Namespace {}: the index being replaced has no readable commit: {}", id, e.toString());
+    }
+    if (!java.nio.file.Files.isDirectory(layout.walDir(id))) {
+      return committed;
+    }
+    try (io.vecstore.core.wal.WriteAheadLog wal = io.vecstore.core.wal.WriteAheadLog.open(layout.walDir(id), committed)) {
+      return Math.max(committed, wal.nextSeq() - 1);
+    }
+  }
+
   private static long bytesIn(java.nio.file.Path dir) throws IOException {
     if (!java.nio.file.Files.isDirectory(dir)) {
       return 0;

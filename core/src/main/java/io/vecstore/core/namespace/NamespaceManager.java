@@ -605,6 +605,235 @@ public final class NamespaceManager implements Closeable {
     }
   }
 
+  // --- snapshots, export and import ------------------------------------------------------------
+
+  /**
+   * Takes a point-in-time copy of a namespace (in any status) as snapshot {@code name} (null: a
+   * UTC timestamp). Writes wait only for one commit; the files are linked after that.
+   */
+  public SnapshotInfo createSnapshot(String id, String name) {
+    Namespace ns = require(id);
+    Instant now = now();
+    String snapshotName = Snapshots.requireValidName(name == null ? Snapshots.defaultName(now) : name);
+    synchronized (ns.snapshotLock) {
+      try {
+        return Snapshots.create(layout, ns.meta(), snapshotName, now, nonce.incrementAndGet(),
+            target -> ns.withIndex(index -> index.snapshotTo(target)));
+      } catch (IOException | UncheckedIOException e) {
+        throw UnavailableException.namespace(id, "cannot write snapshot: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  public List<SnapshotInfo> listSnapshots(String id) {
+    require(id);
+    try {
+      return Snapshots.list(layout, id);
+    } catch (IOException e) {
+      throw UnavailableException.namespace(id, "cannot list snapshots: " + e.getMessage(), e);
+    }
+  }
+
+  public SnapshotInfo getSnapshot(String id, String name) {
+    require(id);
+    return Snapshots.get(layout, id, name);
+  }
+
+  public void deleteSnapshot(String id, String name) {
+    Namespace ns = require(id);
+    synchronized (ns.snapshotLock) {
+      try {
+        Snapshots.delete(layout, id, name, nonce.incrementAndGet());
+      } catch (IOException e) {
+        throw UnavailableException.namespace(id, "cannot delete snapshot: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Bytes of a namespace's snapshots (reported, never counted against a quota). */
+  public long snapshotBytes(String id) {
+    return listSnapshots(id).stream().mapToLong(SnapshotInfo::bytes).sum();
+  }
+
+  /**
+   * Replaces a namespace's vectors with a snapshot's, atomically: running requests finish first,
+   * new ones wait, and the first one after sees exactly the snapshot. Quotas, status, keys and
+   * usage counters stay the live namespace's; writes after the snapshot are gone.
+   */
+  public NamespaceInfo restoreSnapshot(String id, String name) {
+    Namespace ns = require(id);
+    synchronized (ns.snapshotLock) {
+      SnapshotInfo info = Snapshots.get(layout, id, name);
+      Integer dimension;
+      try {
+        dimension = MetaStore.read(layout.snapshotDir(id, name).resolve(DataLayout.META_FILE)).dimension();
+      } catch (IOException e) {
+        throw UnavailableException.namespace(id, "snapshot " + name + " is unreadable: " + e.getMessage(), e);
+      }
+      NamespaceMeta meta = ns.restore(layout.snapshotDir(id, name).resolve(Snapshots.INDEX_DIR), dimension,
+          nonce.incrementAndGet(), now());
+      LOG.info("Namespace {} restored from snapshot {} ({} vectors)", id, name, info.vectorCount());
+      return info(ns, meta);
+    }
+  }
+
+  /** Opens a snapshot for export as one .tar.gz; the caller writes and closes it. */
+  public SnapshotExport exportSnapshot(String id, String name) {
+    Namespace ns = require(id);
+    synchronized (ns.snapshotLock) {
+      SnapshotInfo info = Snapshots.get(layout, id, name);
+      try {
+        return SnapshotExport.open(info, layout.snapshotDir(id, name));
+      } catch (IOException e) {
+        throw UnavailableException.namespace(id, "cannot read snapshot " + name + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * Creates a namespace from an exported snapshot archive (see {@link SnapshotExport}), as
+   * {@code id} or, when null, under the id it had. Its settings, quotas, status (pending_deletion
+   * becomes active) and usage counters come from the archive; it has no keys and no snapshots. The
+   * archive is unpacked in a work directory and checked (every index file's checksum, the
+   * namespace.json) before the namespace appears.
+   */
+  public NamespaceInfo importSnapshot(String id, java.io.InputStream archive) {
+    ensureOpen();
+    if (id != null) {
+      NamespaceIds.requireValid(id);
+      if (namespaces.containsKey(id)) {
+        throw new AlreadyExistsException(id);
+      }
+    }
+    checkFreeDisk();
+    Path work = layout.importingDir(nonce.incrementAndGet());
+    try {
+      Snapshots.Unpacked unpacked = Snapshots.unpack(archive, work);
+      NamespaceMeta meta = importedMeta(work.resolve(DataLayout.META_FILE), id);
+      Path index = work.resolve(Snapshots.INDEX_DIR);
+      io.vecstore.core.index.IndexFiles.CheckResult check = io.vecstore.core.index.IndexFiles.check(index, 1, null);
+      if (!check.clean()) {
+        throw new InvalidRequestException("archive's index fails CheckIndex: "
+            + check.report().lines().filter(l -> l.contains("ERROR") || l.contains("FAILED")).findFirst().orElse("not clean"));
+      }
+      Files.deleteIfExists(work.resolve(Snapshots.INFO_FILE));
+      MetaStore.write(work.resolve(DataLayout.META_FILE), meta);
+      synchronized (createDeleteLock) {
+        if (namespaces.containsKey(meta.id()) || Files.exists(layout.namespaceDir(meta.id()))) {
+          throw new AlreadyExistsException(meta.id());
+        }
+        int max = config.capacity().maxNamespaces();
+        if (namespaces.size() >= max) {
+          throw new QuotaExceededException("Namespace limit reached: " + namespaces.size() + " / " + max + " namespaces",
+              "max_namespaces", max, namespaces.size() + 1L);
+        }
+        MetaStore.fsyncDirectory(work);
+        Files.move(work, layout.namespaceDir(meta.id()), StandardCopyOption.ATOMIC_MOVE);
+        MetaStore.fsyncDirectory(layout.root());
+        Namespace ns = new Namespace(layout, indexSettings, meta, openListener);
+        namespaces.put(meta.id(), ns);
+        LOG.info("Imported namespace {} from snapshot {} of {} ({} vectors)", meta.id(), unpacked.info().name(),
+            unpacked.info().namespaceId(), unpacked.info().vectorCount());
+        return info(ns);
+      }
+    } catch (IOException e) {
+      throw UnavailableException.namespace(id == null ? "import" : id, "cannot import: " + e, e);
+    } finally {
+      try {
+        deleteRecursively(work); // nothing left once moved into place
+      } catch (IOException e) {
+        LOG.warn("Removing import work directory {} failed: {}", work, e.toString());
+      }
+    }
+  }
+
+  /** The archive's namespace.json as a new namespace: new id if given, no keys, no recorded size. */
+  private NamespaceMeta importedMeta(Path file, String id) {
+    NamespaceMeta m;
+    try {
+      m = MetaStore.read(file);
+    } catch (IOException e) {
+      throw new InvalidRequestException("archive's namespace.json is not one this server reads: " + e.getMessage());
+    }
+    String newId = NamespaceIds.requireValid(id == null ? m.id() : id);
+    NamespaceStatus status = m.status() == NamespaceStatus.PENDING_DELETION ? NamespaceStatus.ACTIVE : m.status();
+    Instant now = now();
+    try {
+      // Edited as JSON so fields this class does not know about travel unchanged.
+      var json = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+      json.put("id", newId);
+      json.put("status", status.wireName());
+      json.putNull("pending_deletion_since");
+      json.put("updated_at", now.toString());
+      json.remove("size_at_close");
+      json.putArray("keys");
+      Files.write(file, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(json));
+      return MetaStore.read(file);
+    } catch (IOException | ClassCastException e) {
+      throw new InvalidRequestException("archive's namespace.json is not one this server reads: " + e.getMessage());
+    }
+  }
+
+  /** Largest batch an import from Lucene writes at once (less if the namespace's batch quota is lower). */
+  private static final int IMPORT_BATCH = 500;
+
+  /**
+   * Creates a namespace from an existing Lucene index on the server (Lucene 9.x included), copying
+   * every live document through the write path (validation, dimension, vector and storage quotas;
+   * not the rate limit, and not counted as requests). All or nothing: on any failure the new
+   * namespace is deleted again.
+   */
+  public LuceneImport.Result importLucene(LuceneImport spec) {
+    ensureOpen();
+    NamespaceIds.requireValid(spec.namespace().id());
+    try (io.vecstore.core.index.ExternalIndex source =
+        io.vecstore.core.index.ExternalIndex.open(spec.path(), spec.vectorField(), spec.idField())) {
+      CreateNamespace c = spec.namespace();
+      if (c.dimension() != null && c.dimension() != source.dimension()) {
+        throw new InvalidRequestException("dimension must match the vector field's (" + source.dimension() + "), got: "
+            + c.dimension());
+      }
+      NamespaceInfo created = create(new CreateNamespace(c.id(), c.name(), c.description(), c.metadata(), c.tier(),
+          c.quotas(), c.metric() == null ? source.metric() : c.metric(), source.dimension()));
+      String id = created.meta().id();
+      try {
+        Namespace ns = require(id);
+        Integer quota = ns.meta().quotas().maxBatchSize();
+        int batchSize = Math.max(1, Math.min(IMPORT_BATCH, quota == null ? IMPORT_BATCH : quota));
+        var counts = source.read(batchSize, spec.metadataFields(), batch -> importBatch(ns, batch));
+        LOG.info("Imported {} documents of the Lucene index {} into namespace {} ({} without id, {} without vector skipped)",
+            counts.read(), spec.path(), id, counts.skippedNoId(), counts.skippedNoVector());
+        return new LuceneImport.Result(get(id), counts.read(), counts.skippedNoId(), counts.skippedNoVector());
+      } catch (RuntimeException | IOException e) {
+        try {
+          delete(id);
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new InvalidRequestException("cannot read the Lucene index in " + spec.path() + ": " + e.getMessage());
+    }
+  }
+
+  /** An upsert for an import: every check of {@link #upsert} but the rate limit, and not counted. */
+  private void importBatch(Namespace ns, List<VectorRecord> batch) {
+    NamespaceMeta meta = ns.meta();
+    checkFreeDisk();
+    RecordValidator.Shape shape = validator.validateBatch(batch, meta.metric());
+    ns.guard().checkDimension(meta.quotas(), shape.dimension());
+    checkDimension(meta, shape.dimension(), "Vector");
+    long estimate = StorageEstimate.of(batch, shape.metadataBytes());
+    ns.withIndex(index -> index.upsert(batch, estimate, newIds -> {
+      Quotas current = ns.meta().quotas();
+      ns.guard().reserveVectors(current, index.vectorCount(), newIds);
+      if (current.maxStorageBytes() != null) {
+        ns.guard().reserveStorage(current, index.storageBytes() + index.logBytes() + index.unflushedBytes(), estimate);
+      }
+    }));
+  }
+
   // --- internals -------------------------------------------------------------------------------
 
   private Namespace require(String id) {
@@ -785,6 +1014,7 @@ public final class NamespaceManager implements Closeable {
         LOG.error("Ignoring namespace directory {}: namespace.json names id {}", dir, meta.id());
         return;
       }
+      IndexSwap.recover(layout, name);
       namespaces.put(name, new Namespace(layout, indexSettings, meta, openListener));
       meta.keys().forEach(k -> keyIndex.put(k.id(), name));
     } catch (IOException e) {
@@ -812,7 +1042,7 @@ public final class NamespaceManager implements Closeable {
         // A namespace nobody searches is not refreshed in the background: each refresh flushes a
         // small segment whose graph merges must rebuild later. Its next query refreshes first.
         if (index.searchedWithin(SEARCH_IDLE_AFTER.toNanos())) {
-          index.refreshIfStale();
+          index.refreshInBackground();
         }
         if (commitDue || index.logBytes() > COMMIT_LOG_BYTES) {
           index.commitIfDirty();

@@ -185,4 +185,48 @@ public final class Requests {
     }
     return out;
   }
+
+  // --- snapshots and imports -------------------------------------------------------------------
+
+  private static final Set<String> SNAPSHOT_FIELDS = Set.of("name");
+  private static final Set<String> LUCENE_IMPORT_FIELDS = Set.of("id", "name", "description", "metadata", "quotas",
+      "tier", "metric", "path", "vector_field", "id_field", "metadata_fields");
+
+  /** The snapshot name of {@code {"name"?}}; null for none (or no body at all). */
+  public static String snapshotName(JsonNode json) {
+    return json == null ? null : Body.of(json, "snapshot request", SNAPSHOT_FIELDS).optionalString("name");
+  }
+
+  /**
+   * {@code {"id","path","vector_field","id_field","metric"?,"metadata_fields"?:[…], and the
+   * namespace fields of a create but dimension}}.
+   */
+  public static io.vecstore.core.namespace.LuceneImport luceneImport(JsonNode json) {
+    Body b = Body.of(json, "import request", LUCENE_IMPORT_FIELDS);
+    ObjectNode create = ((ObjectNode) json).deepCopy();
+    create.remove(List.of("path", "vector_field", "id_field", "metadata_fields"));
+    String path = b.requiredString("path");
+    JsonNode fields = b.optional("metadata_fields");
+    Set<String> metadataFields = null;
+    if (fields != null) {
+      if (!fields.isArray()) {
+        throw new InvalidRequestException("metadata_fields must be an array of field names, got: " + JsonTypes.describe(fields));
+      }
+      metadataFields = new java.util.LinkedHashSet<>();
+      for (int i = 0; i < fields.size(); i++) {
+        if (!fields.get(i).isTextual()) {
+          throw new InvalidRequestException("metadata_fields[" + i + "] must be a string, got: " + JsonTypes.describe(fields.get(i)));
+        }
+        metadataFields.add(fields.get(i).textValue());
+      }
+    }
+    java.nio.file.Path dir;
+    try {
+      dir = java.nio.file.Path.of(path);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new InvalidRequestException("path is not a valid path: " + e.getMessage());
+    }
+    return new io.vecstore.core.namespace.LuceneImport(createNamespace(create), dir,
+        b.requiredString("vector_field"), b.requiredString("id_field"), metadataFields);
+  }
 }

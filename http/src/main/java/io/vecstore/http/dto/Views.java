@@ -233,6 +233,34 @@ public final class Views {
     return n;
   }
 
+  public static ObjectNode snapshot(io.vecstore.core.namespace.SnapshotInfo s) {
+    ObjectNode n = object();
+    n.put("name", s.name());
+    n.put("namespace_id", s.namespaceId());
+    n.put("created_at", s.createdAt().toString());
+    n.put("vector_count", s.vectorCount());
+    n.put("bytes", s.bytes());
+    n.put("commit_generation", s.commitGeneration());
+    n.put("wal_seq", s.walSeq());
+    return n;
+  }
+
+  public static ObjectNode snapshots(List<io.vecstore.core.namespace.SnapshotInfo> list) {
+    ObjectNode n = object();
+    ArrayNode a = n.putArray("snapshots");
+    list.forEach(s -> a.add(snapshot(s)));
+    return n;
+  }
+
+  public static ObjectNode luceneImport(io.vecstore.core.namespace.LuceneImport.Result r, java.time.Instant deletionDue) {
+    ObjectNode n = object();
+    n.set("namespace", namespace(r.namespace(), deletionDue));
+    n.put("imported", r.imported());
+    n.put("skipped_without_id", r.skippedWithoutId());
+    n.put("skipped_without_vector", r.skippedWithoutVector());
+    return n;
+  }
+
   private static ArrayNode floats(float[] values) {
     ArrayNode a = JsonCodec.MAPPER.createArrayNode();
     for (float v : values) {

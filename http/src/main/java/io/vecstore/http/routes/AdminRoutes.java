@@ -55,7 +55,9 @@ final class AdminRoutes {
 
   void stats(Context ctx) {
     String id = ctx.pathParam("id");
-    ctx.json(Views.stats(manager.stats(id), manager.deletionDue(id), manager.compaction(id)));
+    var stats = Views.stats(manager.stats(id), manager.deletionDue(id), manager.compaction(id));
+    stats.put("snapshot_bytes", manager.snapshotBytes(id));
+    ctx.json(stats);
   }
 
   void compact(Context ctx) {
@@ -113,6 +115,64 @@ final class AdminRoutes {
     } catch (java.time.format.DateTimeParseException e) {
       throw new InvalidRequestException(name + " must be a date like 2026-11-01, got: " + v);
     }
+  }
+
+  // --- snapshots, export and import ------------------------------------------------------------
+
+  void createSnapshot(Context ctx) {
+    String name = Requests.snapshotName(bodies.readOptional(ctx));
+    ctx.status(201).json(Views.snapshot(manager.createSnapshot(ctx.pathParam("id"), name)));
+  }
+
+  void listSnapshots(Context ctx) {
+    ctx.json(Views.snapshots(manager.listSnapshots(ctx.pathParam("id"))));
+  }
+
+  void getSnapshot(Context ctx) {
+    ctx.json(Views.snapshot(manager.getSnapshot(ctx.pathParam("id"), ctx.pathParam("name"))));
+  }
+
+  void deleteSnapshot(Context ctx) {
+    String name = ctx.pathParam("name");
+    manager.deleteSnapshot(ctx.pathParam("id"), name);
+    ctx.json(Views.fields(java.util.Map.of("deleted", name)));
+  }
+
+  void restoreSnapshot(Context ctx) {
+    ctx.json(view(manager.restoreSnapshot(ctx.pathParam("id"), ctx.pathParam("name"))));
+  }
+
+  /** Streams the snapshot as application/gzip; errors before the first byte are JSON as usual. */
+  void exportSnapshot(Context ctx) throws java.io.IOException {
+    try (var export = manager.exportSnapshot(ctx.pathParam("id"), ctx.pathParam("name"))) {
+      ctx.contentType("application/gzip");
+      ctx.header("Content-Disposition", "attachment; filename=\"" + export.fileName() + "\"");
+      try (var out = ctx.res().getOutputStream()) {
+        export.writeTo(out);
+      }
+    }
+  }
+
+  /** {@code POST /admin/namespaces/import?id=NEW} with an exported .tar.gz as the body. */
+  void importSnapshot(Context ctx) throws java.io.IOException {
+    String type = ctx.contentType();
+    if (type != null && !isArchive(type)) {
+      throw new io.vecstore.http.errors.HttpError(415, "unsupported_media_type",
+          "Content-Type must be application/gzip (an exported snapshot), got: " + type);
+    }
+    try (var in = ctx.bodyInputStream()) {
+      ctx.status(201).json(view(manager.importSnapshot(emptyToNull(ctx.queryParam("id")), in)));
+    }
+  }
+
+  private static boolean isArchive(String contentType) {
+    String base = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    return base.equals("application/gzip") || base.equals("application/x-gzip") || base.equals("application/octet-stream");
+  }
+
+  void importLucene(Context ctx) {
+    var result = manager.importLucene(Requests.luceneImport(bodies.read(ctx)));
+    ctx.status(201).json(Views.luceneImport(result, manager.deletionDue(result.namespace().meta())));
   }
 
   private com.fasterxml.jackson.databind.node.ObjectNode view(io.vecstore.core.namespace.NamespaceInfo info) {

@@ -36,6 +36,12 @@ final class JsonBodies {
     return readCapped(ctx, declared);
   }
 
+  /** Like {@link #read}, but an empty body is null (for routes whose body is optional). */
+  JsonNode readOptional(Context ctx) {
+    byte[] body = readBytes(ctx);
+    return body.length == 0 ? null : JsonCodec.parse(body);
+  }
+
   private static boolean isJson(String contentType) {
     String base = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     return base.equals("application/json") || base.endsWith("+json");

@@ -30,6 +30,14 @@ public final class Routes {
     routes.delete("/admin/namespaces/{id}/keys/{name}", admin::revokeKey, ADMIN);
     routes.get("/admin/stats", admin::aggregateStats, ADMIN);
     routes.get("/admin/usage", admin::usage, ADMIN);
+    routes.post("/admin/namespaces/import", admin::importSnapshot, ADMIN);
+    routes.post("/admin/namespaces/import-lucene", admin::importLucene, ADMIN);
+    routes.post("/admin/namespaces/{id}/snapshots", admin::createSnapshot, ADMIN);
+    routes.get("/admin/namespaces/{id}/snapshots", admin::listSnapshots, ADMIN);
+    routes.get("/admin/namespaces/{id}/snapshots/{name}", admin::getSnapshot, ADMIN);
+    routes.delete("/admin/namespaces/{id}/snapshots/{name}", admin::deleteSnapshot, ADMIN);
+    routes.post("/admin/namespaces/{id}/snapshots/{name}/restore", admin::restoreSnapshot, ADMIN);
+    routes.get("/admin/namespaces/{id}/snapshots/{name}/export", admin::exportSnapshot, ADMIN);
 
     routes.post("/v1/namespaces/{ns}/vectors", data::upsert, DATA_WRITE);
     routes.post("/v1/namespaces/{ns}/query", data::query, DATA_READ);
