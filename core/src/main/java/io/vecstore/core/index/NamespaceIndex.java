@@ -596,14 +596,18 @@ public final class NamespaceIndex implements Closeable {
     }
   }
 
-  /** Commits if anything was written since the last commit. Returns whether it committed. */
+  /**
+   * Commits if anything was written, or a merge finished, since the last commit. Returns whether
+   * it committed. A merge must be committed too: until then the last commit still names the
+   * segments it replaced, and their files stay on disk (and in storage_bytes).
+   */
   public boolean commitIfDirty() {
-    if (committedSeq == writeSeq || closed) {
+    if (closed || (committedSeq == writeSeq && !uncommittedMerges())) {
       return false;
     }
     writeLock.lock();
     try {
-      if (closed || committedSeq == writeSeq) {
+      if (closed || (committedSeq == writeSeq && !uncommittedMerges())) {
         return false;
       }
       commitLocked();
@@ -612,6 +616,14 @@ public final class NamespaceIndex implements Closeable {
       throw translate(e);
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  private boolean uncommittedMerges() {
+    try {
+      return writer.hasUncommittedChanges();
+    } catch (AlreadyClosedException e) {
+      return false;
     }
   }
 
