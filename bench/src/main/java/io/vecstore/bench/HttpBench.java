@@ -1,5 +1,8 @@
 package io.vecstore.bench;
 
+import static io.vecstore.bench.BenchUtil.json;
+import static io.vecstore.bench.BenchUtil.pct;
+
 import io.javalin.Javalin;
 import io.vecstore.core.index.VectorRecord;
 import io.vecstore.core.namespace.CreateNamespace;
@@ -231,20 +234,6 @@ public final class HttpBench {
       }
     }
     return v;
-  }
-
-  private static String json(float[] v) {
-    StringBuilder sb = new StringBuilder("[");
-    for (int i = 0; i < v.length; i++) {
-      sb.append(i == 0 ? "" : ",").append(v[i]);
-    }
-    return sb.append(']').toString();
-  }
-
-  private static double pct(double[] values, int p) {
-    double[] s = values.clone();
-    Arrays.sort(s);
-    return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)];
   }
 
   private static double sum(double[] values) {

@@ -1,5 +1,7 @@
 package io.vecstore.bench;
 
+import static io.vecstore.bench.BenchUtil.pct;
+
 import io.vecstore.core.index.VectorRecord;
 import io.vecstore.core.namespace.CreateNamespace;
 import io.vecstore.core.namespace.ManagerConfig;
@@ -199,12 +201,6 @@ final class ManyNamespacesBench {
       v[i] = (float) random.nextGaussian();
     }
     return v;
-  }
-
-  private static double pct(double[] values, int p) {
-    double[] s = values.clone();
-    Arrays.sort(s);
-    return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)];
   }
 
   private static long sizeOf(Path dir) throws IOException {

@@ -1,5 +1,7 @@
 package io.vecstore.bench.dataset;
 
+import static io.vecstore.bench.BenchUtil.flag;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.data.embedding.Embedding;
@@ -293,14 +295,4 @@ public final class DatasetBuilder {
     return all;
   }
 
-  private static String flag(List<String> args, String name, String fallback) {
-    int i = args.indexOf(name);
-    if (i < 0) {
-      return fallback;
-    }
-    if (i + 1 >= args.size()) {
-      throw new IllegalArgumentException(name + " needs a value");
-    }
-    return args.get(i + 1);
-  }
 }

@@ -1,5 +1,7 @@
 package io.vecstore.bench.suite;
 
+import static io.vecstore.bench.BenchUtil.flag;
+
 import io.vecstore.bench.dataset.Dataset;
 import io.vecstore.bench.dataset.DatasetBuilder;
 import io.vecstore.bench.dataset.SyntheticDataset;
@@ -183,14 +185,4 @@ public final class BenchMain {
     return Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(parse).toList();
   }
 
-  private static String flag(List<String> args, String name, String fallback) {
-    int i = args.indexOf(name);
-    if (i < 0) {
-      return fallback;
-    }
-    if (i + 1 >= args.size()) {
-      throw new IllegalArgumentException(name + " needs a value");
-    }
-    return args.get(i + 1);
-  }
 }
