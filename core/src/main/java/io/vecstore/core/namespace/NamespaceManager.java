@@ -80,7 +80,6 @@ public final class NamespaceManager implements Closeable {
   private final ManagerConfig config;
   private final DataLayout layout;
   private final UsageLedger usageLedger;
-  private volatile long lastUsageSampleNanos = System.nanoTime();
   /** How often usage rollups are sampled; a delete and a shutdown sample at once. */
   static final Duration USAGE_SAMPLE_INTERVAL = Duration.ofMinutes(1);
   static final int MAX_USAGE_DAYS = 366;
@@ -103,6 +102,8 @@ public final class NamespaceManager implements Closeable {
   private volatile long freeDiskBytes = Long.MAX_VALUE;
   /** Closes idle and least recently used namespaces; its own thread so busy refreshes never delay it. */
   private final ScheduledExecutorService evictor;
+  /** Usage rollups on their own thread: the first sample of a day rewrites every namespace's file. */
+  private final ScheduledExecutorService usageSampler;
   /** Runs compactions one at a time, so a long one never delays eviction. */
   private final java.util.concurrent.ExecutorService compactor = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "vecstore-compactor");
@@ -172,6 +173,13 @@ public final class NamespaceManager implements Closeable {
       return t;
     });
     evictor.scheduleWithFixedDelay(this::closeIdleAndLeastRecentlyUsed, period, period, TimeUnit.MILLISECONDS);
+    this.usageSampler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "vecstore-usage");
+      t.setDaemon(true);
+      return t;
+    });
+    long sampleEvery = USAGE_SAMPLE_INTERVAL.toMillis();
+    usageSampler.scheduleWithFixedDelay(this::sampleUsageQuietly, sampleEvery, sampleEvery, TimeUnit.MILLISECONDS);
     if (config.indexSettings().durability() == Durability.ASYNC) {
       long every = config.asyncSyncInterval().toMillis();
       maintenance.scheduleWithFixedDelay(this::syncLogs, every, every, TimeUnit.MILLISECONDS);
@@ -544,13 +552,20 @@ public final class NamespaceManager implements Closeable {
     return usageLedger.between(from, to, prefix);
   }
 
+  private void sampleUsageQuietly() {
+    try {
+      sampleUsage();
+    } catch (RuntimeException e) {
+      LOG.warn("Sampling usage failed (retried next minute): {}", e.toString());
+    }
+  }
+
   /** Folds every namespace's current counters and size into today's usage rollup and saves it. */
   private void sampleUsage() {
     for (Namespace ns : namespaces.values()) {
       recordUsage(ns);
     }
     usageLedger.flush();
-    lastUsageSampleNanos = System.nanoTime();
   }
 
   /** One usage sample of a namespace; its vector peak since the last sample, not just its count now. */
@@ -578,10 +593,12 @@ public final class NamespaceManager implements Closeable {
     closed = true;
     maintenance.shutdown();
     evictor.shutdown();
+    usageSampler.shutdown();
     compactor.shutdown();
     try {
       maintenance.awaitTermination(30, TimeUnit.SECONDS);
       evictor.awaitTermination(30, TimeUnit.SECONDS);
+      usageSampler.awaitTermination(30, TimeUnit.SECONDS);
       compactor.awaitTermination(10, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -1057,9 +1074,7 @@ public final class NamespaceManager implements Closeable {
     }
     refreshFreeDisk();
     deleteExpiredPendingDeletions();
-    if (System.nanoTime() - lastUsageSampleNanos >= USAGE_SAMPLE_INTERVAL.toNanos()) {
-      sampleUsage();
-    }
+
   }
 
   /** Deletes namespaces whose pending_deletion grace period is over. */
