@@ -75,8 +75,8 @@ import org.apache.lucene.util.BytesRef;
  */
 public final class NamespaceIndex implements Closeable {
 
-  /** Exact decimals, so metadata comes back digit for digit as it was stored. */
   private static final Logger LOG = LoggerFactory.getLogger(NamespaceIndex.class);
+  /** Exact decimals, so metadata comes back digit for digit as it was stored. */
   private static final ObjectMapper JSON = new ObjectMapper()
       .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
       .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -335,21 +335,10 @@ public final class NamespaceIndex implements Closeable {
       IndexSearcher s = searchers.acquire();
       try {
         // Logged as the ids it matched, so a replay deletes exactly these whatever came after.
-        for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
-          var scorer = s.createWeight(s.rewrite(query), org.apache.lucene.search.ScoreMode.COMPLETE_NO_SCORES, 1f)
-              .scorer(leaf);
-          if (scorer == null) {
-            continue;
-          }
-          Bits live = leaf.reader().getLiveDocs();
-          var it = scorer.iterator();
+        forEachLiveMatch(s, query, leaf -> {
           var stored = leaf.reader().storedFields();
-          for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
-            if (live == null || live.get(doc)) {
-              ids.add(stored.document(doc, Set.of(FieldNames.ID)).get(FieldNames.ID));
-            }
-          }
-        }
+          return doc -> ids.add(stored.document(doc, Set.of(FieldNames.ID)).get(FieldNames.ID));
+        });
       } finally {
         searchers.release(s);
       }
@@ -423,35 +412,27 @@ public final class NamespaceIndex implements Closeable {
    */
   private ScoreDoc[] exactFiltered(IndexSearcher s, Query filter, float[] vector, int numCandidates) throws IOException {
     long limit = Math.max(numCandidates, EXACT_FILTER_FLOATS / Math.max(1, vector.length));
-    var weight = s.createWeight(s.rewrite(filter), org.apache.lucene.search.ScoreMode.COMPLETE_NO_SCORES, 1f);
     List<LeafReaderContext> leaves = s.getIndexReader().leaves();
     int[][] matches = new int[leaves.size()][];
-    long total = 0;
-    for (LeafReaderContext leaf : leaves) {
-      var scorer = weight.scorer(leaf);
-      if (scorer == null) {
-        continue;
-      }
-      Bits live = leaf.reader().getLiveDocs();
-      var it = scorer.iterator();
-      int[] docs = new int[16];
-      int n = 0;
-      for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
-        if (live == null || live.get(doc)) {
-          if (++total > limit) {
-            return null;
-          }
-          if (n == docs.length) {
-            docs = java.util.Arrays.copyOf(docs, n * 2);
-          }
-          docs[n++] = doc;
+    int[] counts = new int[leaves.size()];
+    long[] total = {0};
+    boolean complete = forEachLiveMatch(s, filter, leaf -> {
+      matches[leaf.ord] = new int[16];
+      return doc -> {
+        int n = counts[leaf.ord]++;
+        if (n == matches[leaf.ord].length) {
+          matches[leaf.ord] = java.util.Arrays.copyOf(matches[leaf.ord], n * 2);
         }
-      }
-      matches[leaf.ord] = java.util.Arrays.copyOf(docs, n);
+        matches[leaf.ord][n] = doc;
+        return ++total[0] <= limit;
+      };
+    });
+    if (!complete) {
+      return null;
     }
     org.apache.lucene.util.hnsw.NeighborQueue best = new org.apache.lucene.util.hnsw.NeighborQueue(numCandidates, false);
     for (LeafReaderContext leaf : leaves) {
-      if (matches[leaf.ord] == null || matches[leaf.ord].length == 0) {
+      if (counts[leaf.ord] == 0) {
         continue;
       }
       FloatVectorValues values = leaf.reader().getFloatVectorValues(FieldNames.VECTOR);
@@ -459,7 +440,8 @@ public final class NamespaceIndex implements Closeable {
         continue;
       }
       KnnVectorValues.DocIndexIterator it = values.iterator();
-      for (int doc : matches[leaf.ord]) {
+      for (int i = 0; i < counts[leaf.ord]; i++) {
+        int doc = matches[leaf.ord][i];
         if (it.docID() < doc) {
           it.advance(doc);
         }
@@ -474,6 +456,36 @@ public final class NamespaceIndex implements Closeable {
       out[i] = new ScoreDoc(best.pop(), score);
     }
     return out;
+  }
+
+  /** Told each live document a query matches in one leaf; returns false to stop. */
+  private interface DocVisitor {
+    boolean visit(int doc) throws IOException;
+  }
+
+  /** Makes the visitor of one leaf (per-leaf state such as stored fields lives in it). */
+  private interface LeafVisitors {
+    DocVisitor forLeaf(LeafReaderContext leaf) throws IOException;
+  }
+
+  /** Visits every live document {@code query} matches, leaf by leaf; false if a visitor stopped early. */
+  private static boolean forEachLiveMatch(IndexSearcher s, Query query, LeafVisitors visitors) throws IOException {
+    var weight = s.createWeight(s.rewrite(query), org.apache.lucene.search.ScoreMode.COMPLETE_NO_SCORES, 1f);
+    for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+      var scorer = weight.scorer(leaf);
+      if (scorer == null) {
+        continue;
+      }
+      DocVisitor visitor = visitors.forLeaf(leaf);
+      Bits live = leaf.reader().getLiveDocs();
+      var it = scorer.iterator();
+      for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+        if ((live == null || live.get(doc)) && !visitor.visit(doc)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The vector with this id, or null. */
