@@ -1061,8 +1061,10 @@ public final class NamespaceManager implements Closeable {
         if (index.searchedWithin(SEARCH_IDLE_AFTER.toNanos())) {
           index.refreshInBackground();
         }
-        if (commitDue || index.logBytes() > COMMIT_LOG_BYTES) {
-          index.commitIfDirty();
+        if ((commitDue || index.logBytes() > COMMIT_LOG_BYTES) && index.commitIfDirty()) {
+          // The commit flushed everything, so this cuts no segment; it lets go of the searcher
+          // that still holds the files of segments a merge replaced, so they leave the disk.
+          index.refreshInBackground();
         }
         ns.saveUsageIfChanged();
       } catch (RuntimeException e) {

@@ -1,0 +1,91 @@
+package io.vecstore.core.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vecstore.core.wal.Durability;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A merge that finishes after the last write is committed by the next commit round: otherwise the
+ * last commit keeps naming the segments it replaced and their files stay on disk.
+ */
+class MergeCommitTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void finishedMergesAreCommittedAndTheReplacedFilesLeaveTheDisk() throws Exception {
+    Path indexDir = dir.resolve("index");
+    // Merges wait until the segments are committed, so they finish after the last write's commit.
+    CountDownLatch gate = new CountDownLatch(1);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    Executor gated = task -> pool.execute(() -> {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      task.run();
+    });
+    try (NamespaceIndex index = NamespaceIndex.open("m", indexDir, dir.resolve("wal"), Metric.EUCLIDEAN,
+        IndexSettings.defaults().withDurability(Durability.NONE).withMergeExecutor(gated), Map::of)) {
+      int segments = 12; // more than a merge tier holds: Lucene merges them in the background
+      for (int s = 0; s < segments; s++) {
+        int base = s * 20;
+        index.upsert(IntStream.range(base, base + 20)
+            .mapToObj(i -> new VectorRecord("v" + i, new float[] {i, 1, 2, 3}, null)).toList(), 1_000, n -> {});
+        index.refreshIfStale(); // cuts a segment
+      }
+      index.commitIfDirty();
+      assertEquals(segments, segmentsOfLastCommit(indexDir), "no merge could run yet");
+      gate.countDown();
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      int committedSegments = segments;
+      while (System.nanoTime() < deadline) {
+        index.commitIfDirty(); // no write since the last commit: only a finished merge makes it commit
+        committedSegments = segmentsOfLastCommit(indexDir);
+        if (committedSegments < segments && !index.commitIfDirty()) {
+          break;
+        }
+        Thread.sleep(50);
+      }
+      assertTrue(committedSegments < segments, "the merge result was never committed: " + committedSegments + " segments");
+      index.refreshInBackground(); // as the maintenance thread does after a commit: the old searcher goes
+      assertEquals(segments * 20L, index.vectorCount());
+      try (Directory d = FSDirectory.open(indexDir)) {
+        Set<String> referenced = new HashSet<>(SegmentInfos.readLatestCommit(d).files(true));
+        try (Stream<Path> files = Files.list(indexDir)) {
+          List<String> stray = files.map(p -> p.getFileName().toString())
+              .filter(f -> !referenced.contains(f) && !f.equals("write.lock")).toList();
+          assertEquals(List.of(), stray, "files no commit refers to");
+        }
+      }
+    } finally {
+      gate.countDown();
+      pool.shutdown();
+    }
+  }
+
+  private static int segmentsOfLastCommit(Path indexDir) throws Exception {
+    try (Directory d = FSDirectory.open(indexDir)) {
+      return SegmentInfos.readLatestCommit(d).size();
+    }
+  }
+}
