@@ -39,6 +39,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.KeepOnlyLastCommitDeletionPolicy;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.SnapshotDeletionPolicy;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
@@ -157,6 +158,7 @@ public final class NamespaceIndex implements Closeable {
       config.setCodec(VectorCodec.create(quantization));
       // Keeps a commit's files while a snapshot links them (see snapshotTo).
       config.setIndexDeletionPolicy(new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy()));
+      config.setMergePolicy(mergePolicy());
       if (settings.mergeExecutor() != null) {
         config.setMergeScheduler(new SharedMergeScheduler(settings.mergeExecutor()));
       }
@@ -180,6 +182,17 @@ public final class NamespaceIndex implements Closeable {
       closeQuietly(dir);
       throw e;
     }
+  }
+
+  /**
+   * Lucene's default policy, except that {@link #compact()} merges every segment holding a deleted
+   * document: users ask for compaction to see {@code deleted_count} reach 0, and by default
+   * forceMergeDeletes skips segments under 10% deleted. Natural merges are unchanged.
+   */
+  private static TieredMergePolicy mergePolicy() {
+    TieredMergePolicy policy = new TieredMergePolicy();
+    policy.setForceMergeDeletesPctAllowed(0.0);
+    return policy;
   }
 
   /** Commit user data key: the sequence number of the last WAL record the commit holds. */
