@@ -291,7 +291,10 @@ class AuthApiTest {
       String json = Files.readString(dataDir.resolve(ns + "/namespace.json"));
       for (String key : keys.values()) {
         assertFalse(json.contains(key), "plaintext key in " + ns + "/namespace.json");
-        assertFalse(json.contains(key.substring(key.lastIndexOf('_') + 1)), "key secret in namespace.json");
+        // vsk_<16 hex id>_<43 base64url chars>; the secret may itself contain '_'.
+        String secret = key.substring("vsk_".length() + 16 + 1);
+        assertEquals(43, secret.length(), key);
+        assertFalse(json.contains(secret), "key secret in namespace.json");
       }
       assertTrue(json.contains("\"sha256\""));
     }
