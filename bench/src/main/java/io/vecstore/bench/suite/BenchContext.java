@@ -21,8 +21,8 @@ import java.util.stream.Stream;
  */
 public final class BenchContext implements AutoCloseable {
 
-  /** A VecStore namespace holding the data set, with the seconds its ingest took and its size. */
-  record Namespace(String name, VecStoreNamespace target, double seconds, long storageBytes) {}
+  /** A VecStore namespace holding the data set, with the seconds its ingest took, its size and its segment count once settled. */
+  record Namespace(String name, VecStoreNamespace target, double seconds, long storageBytes, int segments) {}
 
   private final Dataset data;
   private final BenchOptions options;
@@ -71,7 +71,7 @@ public final class BenchContext implements AutoCloseable {
       // full run waits out more than one commit interval. The quick run settles faster and its
       // sizes may include files awaiting deletion.
       long bytes = server.settle(name, data.base().length, options.quick() ? 1.5 : 12, 180);
-      ns = new Namespace(name, new VecStoreNamespace(server, name, data), seconds, bytes);
+      ns = new Namespace(name, new VecStoreNamespace(server, name, data), seconds, bytes, server.segments(name));
       namespaces.put(q, ns);
     }
     return ns;

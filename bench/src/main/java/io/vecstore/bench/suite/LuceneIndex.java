@@ -142,6 +142,30 @@ final class LuceneIndex implements SearchTarget, AutoCloseable {
     return new TermInSetQuery(CATEGORY, filter.categories().stream().map(BytesRef::new).toList());
   }
 
+  /**
+   * Merges the index into one segment (what the server does to a namespace once writes stop) and
+   * reopens the searcher on it; returns the seconds the merge took.
+   */
+  double forceMergeToOne() throws IOException {
+    long t0 = System.nanoTime();
+    IndexWriterConfig config = new IndexWriterConfig();
+    config.setOpenMode(IndexWriterConfig.OpenMode.APPEND);
+    config.setCodec(VectorCodec.create(quantization));
+    try (IndexWriter writer = new IndexWriter(dir, config)) {
+      writer.forceMerge(1);
+      writer.commit();
+    }
+    reader.close();
+    reader = DirectoryReader.open(dir);
+    searcher = new IndexSearcher(reader);
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** Segments of the index as queried. */
+  int segments() {
+    return reader.leaves().size();
+  }
+
   /** Bytes of every file of the index. */
   long sizeBytes() throws IOException {
     try (Stream<Path> files = Files.list(path)) {

@@ -35,7 +35,8 @@ final class QueryScenario implements Scenario {
       String quant = q.wireName();
       report.add(new Report.Row(name(), quant, String.format(Locale.ROOT, "index (batch %d)", o.indexBatch()), List.of(
           new Report.Figure("ingest", "vectors/s", n / vs.seconds(), n / lu.seconds()),
-          new Report.Figure("size", "MB", vs.storageBytes() / 1e6, lu.index().sizeBytes() / 1e6))));
+          new Report.Figure("size", "MB", vs.storageBytes() / 1e6, lu.index().sizeBytes() / 1e6),
+          new Report.Figure("segments", "", vs.segments(), lu.index().segments()))));
       int maxConcurrency = o.concurrencies().stream().mapToInt(Integer::intValue).max().orElse(1);
       QueryRunner.run(vs.target(), data, null, K, 0, maxConcurrency, o.warmup());
       QueryRunner.run(lu.index(), data, null, K, 0, maxConcurrency, o.warmup());
@@ -51,6 +52,18 @@ final class QueryScenario implements Scenario {
           report.add(row(quant, String.format(Locale.ROOT, "filter %.1f%% nc=default c=%d", 100 * f.fraction(), c),
               QueryRunner.run(vs.target(), data, f, K, 0, c, o.queries()),
               QueryRunner.run(lu.index(), data, f, K, 0, c, o.queries())));
+        }
+      }
+      // The server merges a namespace into one segment once writes stop; the same merge on the
+      // baseline shows how much of the ratio is that merge and how much is per-query overhead.
+      if (lu.index().segments() > 1 && vs.segments() == 1) {
+        double seconds = lu.index().forceMergeToOne();
+        System.out.printf(Locale.ROOT, "raw Lucene (%s) merged into one segment in %.1f s%n", quant, seconds);
+        QueryRunner.run(lu.index(), data, null, K, 0, maxConcurrency, o.warmup());
+        for (int c : o.concurrencies()) {
+          report.add(row(quant, String.format(Locale.ROOT, "nc=default c=%d, Lucene also merged to 1 segment", c),
+              QueryRunner.run(vs.target(), data, null, K, 0, c, o.queries()),
+              QueryRunner.run(lu.index(), data, null, K, 0, c, o.queries())));
         }
       }
       ctx.release(q);

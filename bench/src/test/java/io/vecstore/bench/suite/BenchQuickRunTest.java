@@ -51,7 +51,7 @@ class BenchQuickRunTest {
     assertEquals(2, filters.size());
     for (String q : List.of("none", "int8", "int4", "bbq")) {
       JsonNode index = rows.get("query/" + q + "/index (batch 1000)");
-      assertEquals(List.of("ingest", "size"), index.findValuesAsText("metric"), q);
+      assertEquals(List.of("ingest", "size", "segments"), index.findValuesAsText("metric"), q);
       for (String nc : List.of("default", "20", "50", "100", "200", "400")) {
         for (int c : List.of(1, 2)) {
           JsonNode row = rows.get("query/" + q + "/nc=" + nc + " c=" + c);

@@ -107,6 +107,11 @@ public final class NamespaceIndex implements Closeable {
   private volatile long writeSeq; // written under writeLock
   private volatile long refreshedSeq; // written under writeLock
   private volatile long committedSeq; // written under writeLock
+  // Write-idle merging (mergeIfWriteIdle), all guarded by writeLock:
+  private long idleSeenSeq = -1; // writeSeq when the maintenance thread last saw it change
+  private long idleSeenNanos; // when it saw that
+  private long idleMergedSeq = -1; // writeSeq at the last write-idle merge (or decision not to)
+  private long idleMergedNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   private long lastLoggedSeq; // guarded by writeLock: the WAL seq of the last write applied
   private volatile Exception failure; // a write that failed part way: the index must be discarded
   private volatile boolean closed;
@@ -618,6 +623,59 @@ public final class NamespaceIndex implements Closeable {
       throw translate(e);
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /**
+   * For the maintenance thread: once no write has come for {@code idleNanos}, and no write-idle
+   * merge ran in the last {@code minIntervalNanos}, merges the index into one segment on the merge
+   * pool if it has several and holds at most {@code maxBytes}. Returns whether it started a merge.
+   *
+   * <p>Why: an HNSW query searches every segment's graph with the full candidate count, and a bulk
+   * import leaves a handful of segments (one per flush of each indexing thread, per refresh and
+   * per commit) that Lucene's size-tiered policy keeps; one segment answers the same query in a
+   * fraction of the time. Writes and queries go on during the merge; the periodic commit and
+   * refresh pick up its result. The interval bounds the rewriting a trickle of writes can cause.
+   */
+  public boolean mergeIfWriteIdle(long idleNanos, long minIntervalNanos, long maxBytes) {
+    if (closed || !writeLock.tryLock()) {
+      return false;
+    }
+    try {
+      long now = System.nanoTime();
+      if (closed) {
+        return false;
+      }
+      if (idleSeenSeq != writeSeq) {
+        idleSeenSeq = writeSeq;
+        idleSeenNanos = now;
+        return false;
+      }
+      if (idleMergedSeq == writeSeq || now - idleSeenNanos < idleNanos || now - idleMergedNanos < minIntervalNanos) {
+        return false;
+      }
+      idleMergedSeq = writeSeq;
+      if (storageBytes() > maxBytes || segmentCount() <= 1) {
+        return false;
+      }
+      idleMergedNanos = now;
+      writer.forceMerge(1, false);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      throw translate(e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Segments holding documents, counting unflushed ones as one. Called under writeLock. */
+  private int segmentCount() throws IOException {
+    int unflushed = refreshedSeq == writeSeq ? 0 : 1;
+    IndexSearcher s = searchers.acquire();
+    try {
+      return s.getIndexReader().leaves().size() + unflushed;
+    } finally {
+      searchers.release(s);
     }
   }
 

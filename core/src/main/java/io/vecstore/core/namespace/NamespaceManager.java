@@ -85,6 +85,12 @@ public final class NamespaceManager implements Closeable {
   static final int MAX_USAGE_DAYS = 366;
   /** A namespace without queries for this long is refreshed only by its next query (as Elasticsearch's search-idle shards). */
   static final Duration SEARCH_IDLE_AFTER = Duration.ofSeconds(30);
+  /** A namespace with no write for this long is merged into one segment (see NamespaceIndex.mergeIfWriteIdle). */
+  static final Duration WRITE_IDLE_MERGE_AFTER = Duration.ofSeconds(10);
+  /** ...at most this often, so a trickle of writes does not rewrite an index over and over. */
+  static final Duration WRITE_IDLE_MERGE_EVERY = Duration.ofMinutes(5);
+  /** Larger indexes are left to Lucene's own merges: rewriting them whole costs more than it saves. */
+  static final long WRITE_IDLE_MERGE_MAX_BYTES = 1L << 30;
   /** A write-ahead log this large is committed before the commit interval is up, bounding replay after a crash. */
   static final long COMMIT_LOG_BYTES = 128L << 20;
   private final RecordValidator validator;
@@ -1066,9 +1072,12 @@ public final class NamespaceManager implements Closeable {
           // that still holds the files of segments a merge replaced, so they leave the disk.
           index.refreshInBackground();
         }
+        if (roomToMerge(ns, index)) {
+          index.mergeIfWriteIdle(WRITE_IDLE_MERGE_AFTER.toNanos(), WRITE_IDLE_MERGE_EVERY.toNanos(), WRITE_IDLE_MERGE_MAX_BYTES);
+        }
         ns.saveUsageIfChanged();
       } catch (RuntimeException e) {
-        LOG.warn("Background refresh/commit of namespace {} failed: {}", ns.id, e.toString());
+        LOG.warn("Background refresh/commit/merge of namespace {} failed: {}", ns.id, e.toString());
       }
     }
     if (commitDue) {
@@ -1077,6 +1086,16 @@ public final class NamespaceManager implements Closeable {
     refreshFreeDisk();
     deleteExpiredPendingDeletions();
 
+  }
+
+  /**
+   * Whether a merge into one segment fits the namespace's storage quota: until the merge is
+   * committed the old segments stay on disk beside the new one, and a write must not be refused for
+   * bytes that are about to go.
+   */
+  private static boolean roomToMerge(Namespace ns, NamespaceIndex index) {
+    Long max = ns.meta().quotas().maxStorageBytes();
+    return max == null || 2 * (index.storageBytes() + index.logBytes()) <= max;
   }
 
   /** Deletes namespaces whose pending_deletion grace period is over. */

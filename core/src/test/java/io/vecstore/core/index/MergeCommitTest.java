@@ -83,6 +83,57 @@ class MergeCommitTest {
     }
   }
 
+  @Test
+  void aWriteIdleIndexIsMergedIntoOneSegmentWithTheSameAnswers() throws Exception {
+    Path indexDir = dir.resolve("idle");
+    try (NamespaceIndex index = NamespaceIndex.open("i", indexDir, dir.resolve("wal-idle"), Metric.COSINE,
+        IndexSettings.defaults().withDurability(Durability.NONE), Map::of)) {
+      int segments = 6; // under a merge tier: Lucene's own policy keeps them all
+      for (int s = 0; s < segments; s++) {
+        int base = s * 50;
+        index.upsert(IntStream.range(base, base + 50)
+            .mapToObj(i -> new VectorRecord("v" + i, distinct(i), null)).toList(), 1_000, n -> {});
+        index.refreshIfStale();
+      }
+      index.delete(Set.of("v3", "v77"));
+      index.commitIfDirty();
+      assertEquals(segments, segmentsOfLastCommit(indexDir));
+      float[] query = {3, 4, 2, 1};
+      List<String> before = ids(index.search(query, 20, 400, null, false, false));
+
+      assertEquals(false, index.mergeIfWriteIdle(0, 0, Long.MAX_VALUE), "the first look only notes the write position");
+      assertEquals(false, index.mergeIfWriteIdle(0, 0, 1), "over the size limit: left alone");
+      index.upsert(List.of(new VectorRecord("late", new float[] {9, 9, 9, 9}, null)), 1_000, n -> {});
+      assertEquals(false, index.mergeIfWriteIdle(0, 0, Long.MAX_VALUE), "a write since the last look: not idle");
+      assertEquals(true, index.mergeIfWriteIdle(0, 0, Long.MAX_VALUE));
+      assertEquals(false, index.mergeIfWriteIdle(0, 0, Long.MAX_VALUE), "no write since the merge: nothing to do");
+
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (segmentsOfLastCommit(indexDir) != 1 && System.nanoTime() < deadline) {
+        index.commitIfDirty(); // as the maintenance thread does: the finished merge is committed
+        Thread.sleep(50);
+      }
+      assertEquals(1, segmentsOfLastCommit(indexDir), "merged into one segment");
+      index.refreshInBackground();
+      assertEquals(segments * 50L - 2 + 1, index.vectorCount());
+      List<String> after = ids(index.search(query, 20, 400, null, false, false));
+      after.remove("late"); // written after the first search
+      assertTrue(after.size() >= 19, after.toString());
+      assertEquals(before.subList(0, after.size()), after, "the same neighbours in the same order");
+      assertEquals(0, index.stats().deletedDocs(), "the merge dropped the deleted documents too");
+    }
+  }
+
+  /** A vector of its own per i, so no two distances tie and the order of hits is defined. */
+  private static float[] distinct(int i) {
+    java.util.Random r = new java.util.Random(i);
+    return new float[] {(float) r.nextGaussian(), (float) r.nextGaussian(), (float) r.nextGaussian(), (float) r.nextGaussian()};
+  }
+
+  private static List<String> ids(List<QueryHit> hits) {
+    return new java.util.ArrayList<>(hits.stream().map(QueryHit::id).toList());
+  }
+
   private static int segmentsOfLastCommit(Path indexDir) throws Exception {
     try (Directory d = FSDirectory.open(indexDir)) {
       return SegmentInfos.readLatestCommit(d).size();

@@ -122,6 +122,12 @@ public final class Requests {
     return out;
   }
 
+  /** A query body as bytes: a fast path for well-formed queries, the full parse for everything else. */
+  public static SearchRequest query(byte[] body) {
+    SearchRequest fast = QueryFastPath.tryParse(body);
+    return fast != null ? fast : query(JsonCodec.parse(body));
+  }
+
   public static SearchRequest query(JsonNode json) {
     Body b = Body.of(json, "query request", QUERY_FIELDS);
     Integer k = b.optionalInt("k");

@@ -2,13 +2,10 @@ package io.vecstore.http.dto;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vecstore.core.index.VectorRecord;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,10 +21,6 @@ import java.util.List;
  * <p>Thread-safety: stateless.
  */
 final class UpsertFastPath {
-
-  /** Reads one metadata object mid-stream: the body goes on after it, so no trailing-token check. */
-  private static final ObjectReader METADATA =
-      JsonCodec.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private UpsertFastPath() {}
 
@@ -75,7 +68,7 @@ final class UpsertFastPath {
           id = p.getText();
         }
         case "values" -> {
-          if (values != null || value != JsonToken.START_ARRAY || (values = floats(p, dimensionHint)) == null) {
+          if (values != null || value != JsonToken.START_ARRAY || (values = JsonStreams.floats(p, dimensionHint)) == null) {
             return null;
           }
         }
@@ -85,7 +78,7 @@ final class UpsertFastPath {
           }
           sawMetadata = true;
           if (value == JsonToken.START_OBJECT) {
-            metadata = (ObjectNode) METADATA.readTree(p);
+            metadata = (ObjectNode) JsonStreams.OBJECT.readTree(p);
           }
         }
         default -> {
@@ -94,25 +87,5 @@ final class UpsertFastPath {
       }
     }
     return id == null || values == null ? null : new VectorRecord(id, values, metadata);
-  }
-
-  /** The numbers of an array, the parser on its START_ARRAY; null when one is not a finite number. */
-  private static float[] floats(JsonParser p, int sizeHint) throws IOException {
-    float[] out = new float[Math.max(1, sizeHint)];
-    int n = 0;
-    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-      if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
-        return null;
-      }
-      double d = p.getDoubleValue();
-      if (!Double.isFinite(d)) {
-        return null;
-      }
-      if (n == out.length) {
-        out = Arrays.copyOf(out, out.length * 2);
-      }
-      out[n++] = (float) d;
-    }
-    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 }

@@ -22,7 +22,7 @@ final class DataRoutes {
   }
 
   void query(Context ctx) {
-    var request = Requests.query(bodies.read(ctx));
+    var request = Requests.query(bodies.readBytes(ctx));
     ctx.json(Views.results(manager.query(ctx.pathParam("ns"), request)));
   }
 
