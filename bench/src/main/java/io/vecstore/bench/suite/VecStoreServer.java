@@ -171,6 +171,22 @@ final class VecStoreServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until the namespace is one segment, at most {@code maxSeconds}; returns whether it got
+   * there (an index over the server's write-idle merge limit stays as Lucene merged it).
+   */
+  boolean awaitOneSegment(String namespace, int maxSeconds) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (segments(namespace) == 1) {
+        return true;
+      }
+      Thread.sleep(2000);
+    }
+    System.out.printf(java.util.Locale.ROOT, "namespace %s still has %d segments after %d s%n", namespace, segments(namespace), maxSeconds);
+    return false;
+  }
+
   String post(String path, String body) throws IOException {
     HttpPost post = new HttpPost(base + path);
     post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
