@@ -668,12 +668,16 @@ public final class NamespaceIndex implements Closeable {
     }
   }
 
-  /** Segments holding documents, counting unflushed ones as one. Called under writeLock. */
+  /**
+   * Segments holding documents. Refreshes first: a namespace nobody searched keeps an old searcher
+   * (possibly the empty one it opened with), which would count none of a bulk import's segments.
+   * Called under writeLock.
+   */
   private int segmentCount() throws IOException {
-    int unflushed = refreshedSeq == writeSeq ? 0 : 1;
+    refreshLocked();
     IndexSearcher s = searchers.acquire();
     try {
-      return s.getIndexReader().leaves().size() + unflushed;
+      return s.getIndexReader().leaves().size();
     } finally {
       searchers.release(s);
     }
