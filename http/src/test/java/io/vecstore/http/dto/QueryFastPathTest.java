@@ -89,16 +89,7 @@ class QueryFastPathTest {
     // Fields in a random order, each optional one present or not.
     java.util.List<Runnable> fields = new java.util.ArrayList<>();
     fields.add(() -> {
-      ArrayNode values = root.putArray("vector");
-      int dim = 1 + random.nextInt(400);
-      for (int d = 0; d < dim; d++) {
-        switch (random.nextInt(4)) {
-          case 0 -> values.add(random.nextInt(2001) - 1000);
-          case 1 -> values.add(new BigDecimal(Double.toString(random.nextGaussian() * Math.pow(10, random.nextInt(12) - 6))));
-          case 2 -> values.add((double) (float) random.nextGaussian());
-          default -> values.add(new BigDecimal(random.nextInt(100000)).movePointLeft(random.nextInt(8)));
-        }
-      }
+      RandomNumbers.fill(root.putArray("vector"), 1 + random.nextInt(400), random);
     });
     if (random.nextBoolean()) {
       fields.add(() -> root.put("k", 1 + random.nextInt(1000)));

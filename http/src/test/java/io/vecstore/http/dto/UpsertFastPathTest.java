@@ -88,15 +88,7 @@ class UpsertFastPathTest {
     for (int i = 0; i < n; i++) {
       ObjectNode v = vectors.addObject();
       v.put("id", "v" + random.nextInt(1000) + (random.nextBoolean() ? "é\"\\" : ""));
-      ArrayNode values = v.putArray("values");
-      for (int d = 0; d < dim; d++) {
-        switch (random.nextInt(4)) {
-          case 0 -> values.add(random.nextInt(2001) - 1000);
-          case 1 -> values.add(new BigDecimal(Double.toString(random.nextGaussian() * Math.pow(10, random.nextInt(12) - 6))));
-          case 2 -> values.add((double) (float) random.nextGaussian());
-          default -> values.add(new BigDecimal(random.nextInt(100000)).movePointLeft(random.nextInt(8)));
-        }
-      }
+      RandomNumbers.fill(v.putArray("values"), dim, random);
       switch (random.nextInt(3)) {
         case 0 -> {}
         case 1 -> v.putNull("metadata");
