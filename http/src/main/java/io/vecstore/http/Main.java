@@ -1,6 +1,7 @@
 package io.vecstore.http;
 
 import io.javalin.Javalin;
+import io.vecstore.core.NoCallHome;
 import io.vecstore.core.namespace.ManagerConfig;
 import io.vecstore.core.namespace.NamespaceManager;
 import java.io.PrintStream;
@@ -64,6 +65,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    NoCallHome.apply(); // before any library is loaded: nothing may open a connection off the machine
     configureLogging();
     int status = run(args, System.out, System.err);
     if (status != 0) {

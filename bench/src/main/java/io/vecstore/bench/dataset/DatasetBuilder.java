@@ -4,9 +4,6 @@ import static io.vecstore.bench.BenchUtil.flag;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -184,7 +181,7 @@ public final class DatasetBuilder {
   }
 
   private float[][] embed(List<WordNetCorpus.Entry> entries) throws IOException {
-    int dim = 384;
+    int dim = Embedder.DIMENSION;
     Path file = dir.resolve("embeddings.fvecs");
     int done = (int) Vecs.completeRows(file, dim);
     if (done > entries.size()) {
@@ -199,18 +196,17 @@ public final class DatasetBuilder {
     }
     ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("embed-", 0).daemon(true).factory());
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16)) {
-      var model = new AllMiniLmL6V2QuantizedEmbeddingModel(pool);
+      Embedder embedder = new Embedder(pool);
       long t0 = System.nanoTime();
       long lastReport = t0;
       for (int from = done; from < entries.size(); from += CHUNK) {
         int to = Math.min(entries.size(), from + CHUNK);
-        List<TextSegment> segments = new ArrayList<>(to - from);
+        List<String> texts = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
-          segments.add(TextSegment.from(entries.get(i).text()));
+          texts.add(entries.get(i).text());
         }
-        List<Embedding> embeddings = model.embedAll(segments).content();
-        for (Embedding e : embeddings) {
-          Vecs.appendFvec(out, unit(e.vector()));
+        for (float[] v : embedder.embed(texts)) {
+          Vecs.appendFvec(out, v);
         }
         out.flush();
         long now = System.nanoTime();
