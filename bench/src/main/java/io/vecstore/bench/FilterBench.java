@@ -11,8 +11,8 @@ import io.vecstore.core.filter.Filters;
 import io.vecstore.core.index.IndexSettings;
 import io.vecstore.core.index.Metric;
 import io.vecstore.core.index.NamespaceIndex;
-import io.vecstore.core.index.QueryHit;
-import io.vecstore.core.index.VectorRecord;
+import io.vecstore.core.vector.QueryHit;
+import io.vecstore.core.vector.VectorRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +80,7 @@ public final class FilterBench {
         md.put("n", i);
         batch.add(new VectorRecord("v" + i, vectors[i], md));
         if (batch.size() == 1000 || i == docs - 1) {
-          index.upsert(batch, 0, n -> {});
+          index.writes().upsert(batch, 0, n -> {});
           batch = new ArrayList<>();
         }
       }
@@ -117,7 +117,7 @@ public final class FilterBench {
       String filterText = attribute == null ? null : mode.attribute() + " = 'g" + value + "'";
       long start = System.nanoTime();
       Query filter = filterText == null ? null : Filters.compile(TextNode.valueOf(filterText));
-      List<QueryHit> hits = index.search(query, k, candidates, filter, false, false);
+      List<QueryHit> hits = index.searches().search(query, k, candidates, filter, false, false);
       long elapsed = System.nanoTime() - start;
       if (q < 0) {
         continue; // warm-up: JIT and page cache

@@ -4,10 +4,10 @@ import static io.vecstore.bench.BenchUtil.json;
 import static io.vecstore.bench.BenchUtil.pct;
 
 import io.javalin.Javalin;
-import io.vecstore.core.index.VectorRecord;
-import io.vecstore.core.namespace.CreateNamespace;
+import io.vecstore.core.vector.VectorRecord;
+import io.vecstore.core.meta.CreateNamespace;
 import io.vecstore.core.namespace.NamespaceManager;
-import io.vecstore.core.namespace.SearchRequest;
+import io.vecstore.core.vector.SearchRequest;
 import io.vecstore.core.quota.Quotas;
 import io.vecstore.core.quota.Tier;
 import io.vecstore.core.wal.Durability;

@@ -2,9 +2,9 @@ package io.vecstore.bench;
 
 import static io.vecstore.bench.BenchUtil.pct;
 
-import io.vecstore.core.index.VectorRecord;
-import io.vecstore.core.namespace.CreateNamespace;
-import io.vecstore.core.namespace.ManagerConfig;
+import io.vecstore.core.vector.VectorRecord;
+import io.vecstore.core.meta.CreateNamespace;
+import io.vecstore.core.config.ManagerConfig;
 import io.vecstore.core.namespace.NamespaceManager;
 import io.vecstore.core.quota.Tier;
 import java.io.BufferedReader;

@@ -1,7 +1,7 @@
 package io.vecstore.grpc;
 
 import io.grpc.stub.StreamObserver;
-import io.vecstore.core.namespace.NamespaceInfo;
+import io.vecstore.core.meta.NamespaceInfo;
 import io.vecstore.core.namespace.NamespaceManager;
 import io.vecstore.core.namespace.NamespacePage;
 import io.vecstore.core.quota.QuotaPatch;

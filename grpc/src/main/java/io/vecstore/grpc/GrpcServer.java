@@ -96,7 +96,7 @@ public final class GrpcServer implements AutoCloseable {
         NioIoHandler.newFactory());
     HealthStatusManager health = new HealthStatusManager();
     AuthInterceptor auth = new AuthInterceptor(
-        new Authorizer(options.adminKey(), manager::authenticate, options.authFailureCounter()));
+        new Authorizer(options.adminKey(), manager.keys()::authenticate, options.authFailureCounter()));
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
         .channelType(NioServerSocketChannel.class)
         .bossEventLoopGroup(boss)

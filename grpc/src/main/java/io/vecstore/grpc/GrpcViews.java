@@ -1,13 +1,13 @@
 package io.vecstore.grpc;
 
 import com.google.protobuf.Timestamp;
-import io.vecstore.core.index.QueryHit;
-import io.vecstore.core.index.VectorRecord;
+import io.vecstore.core.vector.QueryHit;
+import io.vecstore.core.vector.VectorRecord;
 import io.vecstore.core.namespace.AggregateStats;
 import io.vecstore.core.namespace.Compaction;
-import io.vecstore.core.namespace.NamespaceInfo;
-import io.vecstore.core.namespace.NamespaceMeta;
-import io.vecstore.core.namespace.NamespaceStats;
+import io.vecstore.core.meta.NamespaceInfo;
+import io.vecstore.core.meta.NamespaceMeta;
+import io.vecstore.core.meta.NamespaceStats;
 import io.vecstore.core.quota.Quotas;
 import io.vecstore.grpc.v1.GetAggregateStatsResponse;
 import io.vecstore.grpc.v1.Metric;
@@ -175,7 +175,7 @@ final class GrpcViews {
     return b.build();
   }
 
-  static NamespaceStatus status(io.vecstore.core.namespace.NamespaceStatus s) {
+  static NamespaceStatus status(io.vecstore.core.meta.NamespaceStatus s) {
     return switch (s) {
       case ACTIVE -> NamespaceStatus.ACTIVE;
       case READ_ONLY -> NamespaceStatus.READ_ONLY;

@@ -47,9 +47,9 @@ class GrpcAuthTest {
       server.admin(ADMIN).createNamespace(CreateNamespaceRequest.newBuilder().setId(ns).setTier(Tier.UNLIMITED).build());
       server.data(ADMIN).upsert(upsert(ns, "v1"));
     }
-    aRead = server.manager.createKey("a", "reader", KeyRole.READ).key();
-    aWrite = server.manager.createKey("a", "writer", KeyRole.WRITE).key();
-    bWrite = server.manager.createKey("b", "writer", KeyRole.WRITE).key();
+    aRead = server.manager.keys().create("a", "reader", KeyRole.READ).key();
+    aWrite = server.manager.keys().create("a", "writer", KeyRole.WRITE).key();
+    bWrite = server.manager.keys().create("b", "writer", KeyRole.WRITE).key();
   }
 
   @AfterEach

@@ -13,7 +13,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
-import io.vecstore.core.namespace.ManagerConfig;
+import io.vecstore.core.config.ManagerConfig;
 import io.vecstore.core.namespace.NamespaceManager;
 import io.vecstore.grpc.v1.VecStoreAdminServiceGrpc;
 import io.vecstore.grpc.v1.VecStoreAdminServiceGrpc.VecStoreAdminServiceBlockingStub;

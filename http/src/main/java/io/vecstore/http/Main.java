@@ -2,7 +2,7 @@ package io.vecstore.http;
 
 import io.javalin.Javalin;
 import io.vecstore.core.NoCallHome;
-import io.vecstore.core.namespace.ManagerConfig;
+import io.vecstore.core.config.ManagerConfig;
 import io.vecstore.core.namespace.NamespaceManager;
 import java.io.PrintStream;
 import io.vecstore.core.wal.Durability;

@@ -1,6 +1,6 @@
 package io.vecstore.http;
 
-import io.vecstore.core.namespace.ManagerConfig;
+import io.vecstore.core.config.ManagerConfig;
 import io.vecstore.core.wal.Durability;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.vecstore.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
-import io.vecstore.core.namespace.ManagerConfig;
+import io.vecstore.core.config.ManagerConfig;
 import io.vecstore.core.namespace.NamespaceManager;
 import java.io.IOException;
 import java.net.URI;

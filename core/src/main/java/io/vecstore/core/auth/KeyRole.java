@@ -1,5 +1,6 @@
 package io.vecstore.core.auth;
 
+import io.vecstore.core.WireNames;
 import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.quota.Operation;
 import java.util.Locale;
@@ -19,14 +20,10 @@ public enum KeyRole {
   }
 
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return WireNames.of(this);
   }
 
   public static KeyRole parse(String value) {
-    try {
-      return valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException("role must be one of [read, write], got: " + value);
-    }
+    return WireNames.parse(KeyRole.class, "role", value);
   }
 }

@@ -1,5 +1,6 @@
 package io.vecstore.core.index;
 
+import io.vecstore.core.vector.VectorRecord;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

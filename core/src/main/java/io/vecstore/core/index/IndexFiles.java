@@ -203,4 +203,26 @@ public final class IndexFiles {
       }
     }
   }
+
+  /** The generation of the last commit in {@code indexDir}, read without opening the index; -1 if none. */
+  public static long lastCommitGeneration(Path indexDir) {
+    try {
+      return SegmentInfos.getLastCommitGeneration(FSDirectory.listAll(indexDir));
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Whether the last commit's metadata (segments file and per-segment info, all checksummed)
+   * reads back: a cheap check before trusting a closed namespace's recorded size.
+   */
+  public static boolean commitReadable(Path indexDir) {
+    try (Directory dir = FSDirectory.open(indexDir)) {
+      SegmentInfos.readLatestCommit(dir);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
 }

@@ -4,6 +4,10 @@ import io.vecstore.core.wal.Durability;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KeepOnlyLastCommitDeletionPolicy;
+import org.apache.lucene.index.SnapshotDeletionPolicy;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.store.Directory;
 
 /**
@@ -57,5 +61,26 @@ public record IndexSettings(
 
   public IndexSettings withIndexExecutor(Executor executor, int helpers) {
     return new IndexSettings(ramBufferMb, durability, directoryWrapper, mergeExecutor, executor, helpers);
+  }
+
+  /** The writer configuration of a namespace index with these settings, writing vectors with {@code quantization}. */
+  IndexWriterConfig writerConfig(Quantization quantization) {
+    IndexWriterConfig config = new IndexWriterConfig();
+    config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    config.setRAMBufferSizeMB(ramBufferMb);
+    config.setCommitOnClose(false); // close() commits itself, with the WAL position
+    config.setCodec(VectorCodec.create(quantization));
+    // Keeps a commit's files while a snapshot links them (see snapshotTo).
+    config.setIndexDeletionPolicy(new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy()));
+    // Lucene's default policy, except that compact() merges every segment holding a deleted
+    // document: users ask for compaction to see deleted_count reach 0, and by default
+    // forceMergeDeletes skips segments under 10% deleted. Natural merges are unchanged.
+    TieredMergePolicy policy = new TieredMergePolicy();
+    policy.setForceMergeDeletesPctAllowed(0.0);
+    config.setMergePolicy(policy);
+    if (mergeExecutor != null) {
+      config.setMergeScheduler(new SharedMergeScheduler(mergeExecutor));
+    }
+    return config;
   }
 }

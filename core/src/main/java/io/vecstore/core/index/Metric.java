@@ -1,5 +1,6 @@
 package io.vecstore.core.index;
 
+import io.vecstore.core.WireNames;
 import io.vecstore.core.error.InvalidRequestException;
 import java.util.Arrays;
 import java.util.Locale;
@@ -12,26 +13,24 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  */
 public enum Metric {
   /** distance = 1 − cos(a, b); score = cos(a, b). */
-  COSINE("cosine", VectorSimilarityFunction.COSINE),
+  COSINE(VectorSimilarityFunction.COSINE),
   /** distance = ‖a − b‖₂; score = 1 / (1 + distance). */
-  EUCLIDEAN("euclidean", VectorSimilarityFunction.EUCLIDEAN),
+  EUCLIDEAN(VectorSimilarityFunction.EUCLIDEAN),
   /**
    * distance = −(a · b); score = a · b. Lucene's DOT_PRODUCT requires unit vectors, so the index uses
    * MAXIMUM_INNER_PRODUCT, which ranks identically and accepts any vector.
    */
-  DOT_PRODUCT("dot_product", VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT);
+  DOT_PRODUCT(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT);
 
-  private final String wireName;
   private final VectorSimilarityFunction similarity;
 
-  Metric(String wireName, VectorSimilarityFunction similarity) {
-    this.wireName = wireName;
+  Metric(VectorSimilarityFunction similarity) {
     this.similarity = similarity;
   }
 
   /** The name used in JSON and namespace.json. */
   public String wireName() {
-    return wireName;
+    return WireNames.of(this);
   }
 
   VectorSimilarityFunction similarity() {
@@ -40,17 +39,7 @@ public enum Metric {
 
   /** Parses {@code cosine|euclidean|dot_product} (case-insensitive). */
   public static Metric parse(String value) {
-    String v = value.toLowerCase(Locale.ROOT);
-    for (Metric m : values()) {
-      if (m.wireName.equals(v)) {
-        return m;
-      }
-    }
-    throw new InvalidRequestException(
-        "metric must be one of "
-            + Arrays.stream(values()).map(Metric::wireName).toList()
-            + ", got: "
-            + value);
+    return WireNames.parse(Metric.class, "metric", value);
   }
 
   /** Exact distance between a query and a stored vector, lower is better. */

@@ -1,5 +1,6 @@
 package io.vecstore.core.index;
 
+import io.vecstore.core.WireNames;
 import io.vecstore.core.error.InvalidRequestException;
 import java.util.Arrays;
 import java.util.Locale;
@@ -15,39 +16,26 @@ import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncod
  */
 public enum Quantization {
   /** 32-bit floats: the most precise graph, 4 bytes per dimension in RAM. */
-  NONE("none"),
+  NONE,
   /** 8 bits per dimension (Lucene's UNSIGNED_BYTE scalar encoding): ~4× smaller. */
-  INT8("int8"),
+  INT8,
   /** 4 bits per dimension (PACKED_NIBBLE): ~8× smaller. */
-  INT4("int4"),
+  INT4,
   /** 1 bit per dimension with 4-bit queries (Lucene's binary quantization, SINGLE_BIT_QUERY_NIBBLE): ~32× smaller. */
-  BBQ("bbq");
+  BBQ;
 
   /** Lucene's default graph shape: neighbours per node and construction beam width. */
   static final int MAX_CONN = 16;
   static final int BEAM_WIDTH = 100;
 
-  private final String wireName;
-
-  Quantization(String wireName) {
-    this.wireName = wireName;
-  }
-
   /** The name used in JSON and namespace.json. */
   public String wireName() {
-    return wireName;
+    return WireNames.of(this);
   }
 
   /** Parses {@code none|int8|int4|bbq} (case-insensitive). */
   public static Quantization parse(String value) {
-    String v = value.toLowerCase(Locale.ROOT);
-    for (Quantization q : values()) {
-      if (q.wireName.equals(v)) {
-        return q;
-      }
-    }
-    throw new InvalidRequestException("quantization must be one of "
-        + Arrays.stream(values()).map(Quantization::wireName).toList() + ", got: " + value);
+    return WireNames.parse(Quantization.class, "quantization", value);
   }
 
   /** Lucene's vector format for this choice (registered under its own SPI name, so any Lucene reads it). */

@@ -22,7 +22,7 @@ import org.apache.lucene.index.SegmentWriteState;
 public final class VectorCodec {
 
   /** Largest vector dimension a namespace accepts. */
-  static final int MAX_DIMENSIONS = 4096;
+  public static final int MAX_DIMENSIONS = 4096;
 
   private VectorCodec() {}
 

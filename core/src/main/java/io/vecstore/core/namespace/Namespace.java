@@ -1,21 +1,33 @@
 package io.vecstore.core.namespace;
 
+import io.vecstore.core.auth.ApiKeyInfo;
+import io.vecstore.core.auth.KeyedNamespace;
+import io.vecstore.core.auth.StoredKey;
 import io.vecstore.core.error.NotFoundException;
 import io.vecstore.core.error.UnavailableException;
+import io.vecstore.core.index.IndexFiles;
 import io.vecstore.core.index.IndexSettings;
 import io.vecstore.core.index.IndexStats;
 import io.vecstore.core.index.NamespaceIndex;
-import io.vecstore.core.index.Recovery;
+import io.vecstore.core.meta.MetaStore;
+import io.vecstore.core.meta.NamespaceMeta;
+import io.vecstore.core.meta.NamespaceStatus;
+import io.vecstore.core.meta.SizeSnapshot;
+import io.vecstore.core.meta.Usage;
 import io.vecstore.core.quota.Operation;
 import io.vecstore.core.quota.QuotaGuard;
 import io.vecstore.core.quota.Rejection;
-import io.vecstore.core.index.Metric;
-import io.vecstore.core.quota.Quotas;
+import io.vecstore.core.snapshot.IndexSwap;
+import io.vecstore.core.store.AtomicFiles;
+import io.vecstore.core.store.DataLayout;
+import io.vecstore.core.wal.WriteAheadLog;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -30,13 +42,14 @@ import org.slf4j.LoggerFactory;
  * lifecycle lock, so any number run at once; closing and deleting take the write side and wait for
  * them. Metadata changes are serialized and each is persisted before it becomes visible.
  */
-final class Namespace {
+final class Namespace implements KeyedNamespace {
 
   private static final Logger LOG = LoggerFactory.getLogger(Namespace.class);
 
   final String id;
   private final DataLayout layout;
   private final IndexSettings settings;
+  private final Clock clock;
 
   private final Object metaLock = new Object();
   private volatile NamespaceMeta meta; // written under metaLock
@@ -47,65 +60,44 @@ final class Namespace {
   private boolean gone; // written under the lifecycle write lock
 
   private final QuotaGuard guard = new QuotaGuard(System::nanoTime);
+  private final Counters counters;
+  private final KeyUse keyUse = new KeyUse();
   private volatile long lastUsedNanos = System.nanoTime();
   /** The last compaction started on this namespace since start-up, or null. */
   volatile Compaction compaction;
   /** The size at the last close, once checked against the files; null while open or unchecked. */
   private volatile SizeSnapshot trustedSize;
   private volatile boolean sizeChecked;
-
-  private final AtomicLong requests;
-  private final AtomicLong queries;
-  private final AtomicLong upserts;
-  private final AtomicLong deletes;
+  /** Serializes snapshot creates, deletes and restores of this namespace; taken before the lifecycle lock. */
+  final Object snapshotLock = new Object();
 
   /** Why this namespace cannot be used at all (unreadable namespace.json), or null. */
   private final String brokenReason;
 
-  /** Told when this namespace's index opens or closes; the manager's bound on open namespaces. */
-  interface OpenListener {
-    void opened();
-
-    void closed();
-
-    OpenListener NONE = new OpenListener() {
-      @Override
-      public void opened() {}
-
-      @Override
-      public void closed() {}
-    };
-  }
-
   private final OpenListener openListener;
 
-  Namespace(DataLayout layout, IndexSettings settings, NamespaceMeta meta, OpenListener openListener) {
-    this(layout, settings, meta, null, openListener);
+  Namespace(DataLayout layout, IndexSettings settings, NamespaceMeta meta, OpenListener openListener, Clock clock) {
+    this(layout, settings, meta, null, openListener, clock);
   }
 
   private Namespace(DataLayout layout, IndexSettings settings, NamespaceMeta meta, String brokenReason,
-      OpenListener openListener) {
-    this.openListener = openListener;
-    this.brokenReason = brokenReason;
+      OpenListener openListener, Clock clock) {
     this.id = meta.id();
     this.layout = layout;
     this.settings = settings;
     this.meta = meta;
-    Usage u = meta.usage();
-    this.requests = new AtomicLong(u.totalRequests());
-    this.queries = new AtomicLong(u.totalQueries());
-    this.upserts = new AtomicLong(u.totalUpserts());
-    this.deletes = new AtomicLong(u.totalDeletes());
+    this.brokenReason = brokenReason;
+    this.openListener = openListener;
+    this.clock = clock;
+    this.counters = new Counters(meta.usage());
   }
 
   /**
    * A namespace whose namespace.json cannot be read: listed (as unavailable) and deletable, but
    * every other operation fails with 503 and its files are left untouched for an operator.
    */
-  static Namespace broken(DataLayout layout, IndexSettings settings, String id, String reason, Instant now) {
-    NamespaceMeta placeholder = new NamespaceMeta(id, id, null, Map.of(), Quotas.UNLIMITED, NamespaceStatus.ACTIVE,
-        Metric.COSINE, null, now, now, Usage.ZERO, List.of(), null, null, IndexOptions.DEFAULT);
-    return new Namespace(layout, settings, placeholder, reason, OpenListener.NONE);
+  static Namespace broken(DataLayout layout, IndexSettings settings, String id, String reason, Clock clock) {
+    return new Namespace(layout, settings, NamespaceMeta.placeholder(id, clock.instant()), reason, OpenListener.NONE, clock);
   }
 
   NamespaceMeta meta() {
@@ -113,7 +105,7 @@ final class Namespace {
   }
 
   Usage usage() {
-    return new Usage(requests.get(), queries.get(), upserts.get(), deletes.get());
+    return counters.usage();
   }
 
   QuotaGuard guard() {
@@ -131,13 +123,7 @@ final class Namespace {
 
   /** Counts one admitted data request. */
   void count(Operation op) {
-    requests.incrementAndGet();
-    switch (op) {
-      case QUERY -> queries.incrementAndGet();
-      case UPSERT -> upserts.incrementAndGet();
-      case DELETE -> deletes.incrementAndGet();
-      case FETCH -> { }
-    }
+    counters.count(op);
   }
 
   /**
@@ -148,12 +134,7 @@ final class Namespace {
   <T> T withIndex(Function<NamespaceIndex, T> op) {
     lifecycle.readLock().lock();
     try {
-      if (gone) {
-        throw NotFoundException.namespace(id);
-      }
-      if (brokenReason != null) {
-        throw UnavailableException.namespace(id, brokenReason, null);
-      }
+      requireUsable();
       lastUsedNanos = System.nanoTime();
       NamespaceIndex i = openIndex();
       try {
@@ -166,6 +147,15 @@ final class Namespace {
       }
     } finally {
       lifecycle.readLock().unlock();
+    }
+  }
+
+  private void requireUsable() {
+    if (gone) {
+      throw NotFoundException.namespace(id);
+    }
+    if (brokenReason != null) {
+      throw UnavailableException.namespace(id, brokenReason, null);
     }
   }
 
@@ -193,10 +183,9 @@ final class Namespace {
     synchronized (openLock) {
       if (index == null) {
         try {
-          NamespaceIndex opened = NamespaceIndex.open(
-              id, layout.indexDir(id), layout.walDir(id), meta.metric(), meta.options().quantization(), settings,
-              this::commitData);
-          reconcile(opened.recovery());
+          NamespaceIndex opened = NamespaceIndex.open(id, layout.indexDir(id), layout.walDir(id), meta.metric(),
+              meta.options().quantization(), settings, counters::commitData);
+          counters.reconcile(opened.recovery());
           trustedSize = null; // open: live figures from now on
           sizeChecked = true;
           index = opened;
@@ -212,42 +201,6 @@ final class Namespace {
     }
   }
 
-  /** Usage counters as commit user data, so a commit and its counters always agree. */
-  private Map<String, String> commitData() {
-    Usage u = usage();
-    return Map.of(
-        "vecstore.total_requests", Long.toString(u.totalRequests()),
-        "vecstore.total_queries", Long.toString(u.totalQueries()),
-        "vecstore.total_upserts", Long.toString(u.totalUpserts()),
-        "vecstore.total_deletes", Long.toString(u.totalDeletes()));
-  }
-
-  /**
-   * After a crash namespace.json's counters may be older than the last commit's, and writes
-   * after that commit come back from the log: the counters become the larger of the two views,
-   * so upserts and deletes are exact and only queries and fetches of the last commit interval
-   * can be missing.
-   */
-  private void reconcile(Recovery r) {
-    Map<String, String> c = r.commitData();
-    raise(upserts, parse(c, "vecstore.total_upserts") + r.replayedUpserts());
-    raise(deletes, parse(c, "vecstore.total_deletes") + r.replayedDeletes());
-    raise(queries, parse(c, "vecstore.total_queries"));
-    raise(requests, parse(c, "vecstore.total_requests") + r.replayedUpserts() + r.replayedDeletes());
-  }
-
-  private static long parse(Map<String, String> data, String key) {
-    try {
-      return Long.parseLong(data.getOrDefault(key, "0"));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
-  private static void raise(AtomicLong counter, long atLeast) {
-    counter.accumulateAndGet(atLeast, Math::max);
-  }
-
   /** Applies a change to the metadata, persists it (with current usage) and publishes it. */
   NamespaceMeta updateMeta(UnaryOperator<NamespaceMeta> change) {
     if (brokenReason != null) {
@@ -255,7 +208,7 @@ final class Namespace {
     }
     synchronized (metaLock) {
       NamespaceMeta changed = change.apply(meta);
-      NamespaceMeta next = changed.withUsage(usage()).withKeys(keysWithUse(changed.keys()), changed.updatedAt());
+      NamespaceMeta next = changed.withUsage(usage()).withKeys(keyUse.foldInto(changed.keys()), changed.updatedAt());
       try {
         MetaStore.write(layout.metaFile(id), next);
       } catch (IOException e) {
@@ -266,42 +219,36 @@ final class Namespace {
     }
   }
 
-  /** When each key was last used, since the last save; folded into namespace.json with the counters. */
-  private final java.util.concurrent.ConcurrentHashMap<String, Instant> keyUse = new java.util.concurrent.ConcurrentHashMap<>();
-
-  /** Records a key's use; written to namespace.json in the background, not on the request path. */
-  void keyUsed(String keyId, Instant at) {
-    keyUse.put(keyId, at);
-  }
-
   /** Persists the usage counters and key use times if they moved since the last write. */
   void saveUsageIfChanged() {
-    if (brokenReason == null && (!usage().equals(meta.usage()) || !keyUse.isEmpty())) {
+    if (brokenReason == null && (!usage().equals(meta.usage()) || keyUse.pending())) {
       updateMeta(m -> m);
     }
   }
 
-  /** Current keys with the latest use times folded in. Called under metaLock. */
-  private List<io.vecstore.core.auth.StoredKey> keysWithUse(List<io.vecstore.core.auth.StoredKey> keys) {
-    if (keyUse.isEmpty()) {
-      return keys;
-    }
-    List<io.vecstore.core.auth.StoredKey> out = new java.util.ArrayList<>(keys.size());
-    for (var k : keys) {
-      Instant used = keyUse.remove(k.id());
-      out.add(used == null ? k : k.withLastUsedAt(used));
-    }
-    return out;
+  @Override
+  public String id() {
+    return id;
   }
 
-  /** Keys as listed: stored ones with use times not yet saved. */
-  List<io.vecstore.core.auth.ApiKeyInfo> keyInfos() {
-    List<io.vecstore.core.auth.ApiKeyInfo> out = new java.util.ArrayList<>();
-    for (var k : meta.keys()) {
-      Instant used = keyUse.get(k.id());
-      out.add((used == null ? k : k.withLastUsedAt(used)).info());
-    }
-    return out;
+  @Override
+  public List<StoredKey> keys() {
+    return meta.keys();
+  }
+
+  @Override
+  public void changeKeys(UnaryOperator<List<StoredKey>> change) {
+    updateMeta(m -> m.withKeys(change.apply(m.keys()), clock.instant()));
+  }
+
+  @Override
+  public void keyUsed(String keyId, Instant at) {
+    keyUse.used(keyId, at);
+  }
+
+  @Override
+  public List<ApiKeyInfo> keyInfos() {
+    return keyUse.infos(meta.keys());
   }
 
   long lastUsedNanos() {
@@ -316,26 +263,22 @@ final class Namespace {
   SizeSnapshot closedSize() {
     lifecycle.readLock().lock(); // a close in progress finishes (and records the size) first
     try {
-      return closedSizeLocked();
+      if (index != null || brokenReason != null) {
+        return null;
+      }
+      if (!sizeChecked) {
+        SizeSnapshot s = meta.size();
+        boolean valid = s != null
+            && s.commitGeneration() == IndexFiles.lastCommitGeneration(layout.indexDir(id))
+            && WriteAheadLog.isEmpty(layout.walDir(id))
+            && IndexFiles.commitReadable(layout.indexDir(id));
+        trustedSize = valid ? s : null;
+        sizeChecked = true;
+      }
+      return trustedSize;
     } finally {
       lifecycle.readLock().unlock();
     }
-  }
-
-  private SizeSnapshot closedSizeLocked() {
-    if (index != null || brokenReason != null) {
-      return null;
-    }
-    if (!sizeChecked) {
-      SizeSnapshot s = meta.size();
-      boolean valid = s != null
-          && s.commitGeneration() == NamespaceIndex.lastCommitGeneration(layout.indexDir(id))
-          && io.vecstore.core.wal.WriteAheadLog.isEmpty(layout.walDir(id))
-          && NamespaceIndex.commitReadable(layout.indexDir(id));
-      trustedSize = valid ? s : null;
-      sizeChecked = true;
-    }
-    return trustedSize;
   }
 
   /**
@@ -386,29 +329,21 @@ final class Namespace {
     }
   }
 
-  /** Serializes snapshot creates, deletes and restores of this namespace; taken before the lifecycle lock. */
-  final Object snapshotLock = new Object();
-
   /**
    * Replaces the index with a snapshot's (see {@link IndexSwap}) and reopens it, so the next
    * request is served from the snapshot. Waits for running operations and holds new ones until
    * done. Keeps this namespace's settings, status, keys and usage counters; adopts the
    * snapshot's dimension if none is fixed yet.
    */
-  NamespaceMeta restore(java.nio.file.Path snapshotIndex, Integer snapshotDimension, long nonce, Instant now) {
+  NamespaceMeta restore(Path snapshotIndex, Integer snapshotDimension, long nonce, Instant now) {
     lifecycle.writeLock().lock();
     try {
-      if (gone) {
-        throw NotFoundException.namespace(id);
-      }
-      if (brokenReason != null) {
-        throw UnavailableException.namespace(id, brokenReason, null);
-      }
-      java.nio.file.Path work;
+      requireUsable();
+      Path work;
       try {
         closeIndexLocked();
-        Map<String, String> data = new java.util.HashMap<>(commitData());
-        data.put(NamespaceIndex.WAL_SEQ, Long.toString(lastLogPosition()));
+        Map<String, String> data = new HashMap<>(counters.commitData());
+        data.put(NamespaceIndex.WAL_SEQ, Long.toString(IndexSwap.lastLogPosition(layout, id)));
         work = IndexSwap.prepare(layout, id, snapshotIndex, data, nonce);
       } catch (IOException | RuntimeException e) {
         throw UnavailableException.namespace(id, "cannot restore: " + e.getMessage(), e);
@@ -436,35 +371,6 @@ final class Namespace {
     }
   }
 
-  /**
-   * The highest write-ahead log position of the closed index: its last commit's, or a logged
-   * record's beyond it (a namespace closed after a storage failure).
-   */
-  private long lastLogPosition() throws IOException {
-    long committed = 0;
-    try {
-      String seq = io.vecstore.core.index.IndexFiles.latestCommit(layout.indexDir(id)).userData().get(NamespaceIndex.WAL_SEQ);
-      committed = seq == null ? 0 : Long.parseLong(seq);
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("Namespace {}: the index being replaced has no readable commit: {}", id, e.toString());
-    }
-    if (!java.nio.file.Files.isDirectory(layout.walDir(id))) {
-      return committed;
-    }
-    try (io.vecstore.core.wal.WriteAheadLog wal = io.vecstore.core.wal.WriteAheadLog.open(layout.walDir(id), committed)) {
-      return Math.max(committed, wal.nextSeq() - 1);
-    }
-  }
-
-  private static long bytesIn(java.nio.file.Path dir) throws IOException {
-    if (!java.nio.file.Files.isDirectory(dir)) {
-      return 0;
-    }
-    try (var files = java.nio.file.Files.list(dir)) {
-      return files.mapToLong(p -> p.toFile().length()).sum();
-    }
-  }
-
   /** Closes the index; returns its size as of the final commit, or null if it was not open or unhealthy. */
   private SizeSnapshot closeIndexLocked() throws IOException {
     synchronized (openLock) {
@@ -481,7 +387,8 @@ final class Namespace {
       IndexStats stats = i.stats();
       i.close();
       return new SizeSnapshot(stats.liveDocs(), stats.deletedDocs(),
-          bytesIn(layout.indexDir(id)) + bytesIn(layout.walDir(id)), NamespaceIndex.lastCommitGeneration(layout.indexDir(id)));
+          AtomicFiles.bytesIn(layout.indexDir(id)) + AtomicFiles.bytesIn(layout.walDir(id)),
+          IndexFiles.lastCommitGeneration(layout.indexDir(id)));
     }
   }
 }

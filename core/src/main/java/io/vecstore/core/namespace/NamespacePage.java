@@ -1,5 +1,6 @@
 package io.vecstore.core.namespace;
 
+import io.vecstore.core.meta.NamespaceInfo;
 import java.util.List;
 
 /**

@@ -1,11 +1,12 @@
 package io.vecstore.core.namespace;
 
+import io.vecstore.core.config.Limits;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.index.Metric;
-import io.vecstore.core.index.VectorRecord;
+import io.vecstore.core.vector.VectorRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

@@ -25,6 +25,25 @@ public record QuotaPatch(
     Objects.requireNonNull(maxBatchSize);
   }
 
+  /**
+   * A patch from values by quota: a field not in {@code values} is absent, a field mapped to null
+   * becomes unlimited. Each value must already be of its field's {@link QuotaField.Kind}.
+   */
+  public static QuotaPatch of(java.util.Map<QuotaField, ? extends Number> values) {
+    return new QuotaPatch(
+        field(values, QuotaField.MAX_VECTORS, Long.class),
+        field(values, QuotaField.MAX_STORAGE_BYTES, Long.class),
+        field(values, QuotaField.MAX_REQUESTS_PER_SECOND, Double.class),
+        field(values, QuotaField.MAX_CONCURRENT_QUERIES, Integer.class),
+        field(values, QuotaField.MAX_DIMENSION, Integer.class),
+        field(values, QuotaField.MAX_RESULTS_PER_QUERY, Integer.class),
+        field(values, QuotaField.MAX_BATCH_SIZE, Integer.class));
+  }
+
+  private static <T> Field<T> field(java.util.Map<QuotaField, ? extends Number> values, QuotaField f, Class<T> type) {
+    return values.containsKey(f) ? Field.of(type.cast(values.get(f))) : Field.absent();
+  }
+
   /** One field of a patch: absent, or set to a value that may be null. */
   public sealed interface Field<T> {
     /** The patched value if present, else {@code current}. */

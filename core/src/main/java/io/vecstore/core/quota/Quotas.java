@@ -25,22 +25,27 @@ public record Quotas(
   public static final Quotas UNLIMITED = new Quotas(null, null, null, null, null, null, null);
 
   public Quotas {
-    requireNonNegative("max_vectors", maxVectors);
-    requireNonNegative("max_storage_bytes", maxStorageBytes);
+    requireNonNegative(QuotaField.MAX_VECTORS, maxVectors);
+    requireNonNegative(QuotaField.MAX_STORAGE_BYTES, maxStorageBytes);
     if (maxRequestsPerSecond != null && !(maxRequestsPerSecond >= 0 && Double.isFinite(maxRequestsPerSecond))) {
-      throw new InvalidRequestException(
-          "max_requests_per_second must be a non-negative number, got: " + maxRequestsPerSecond);
+      throw new InvalidRequestException(QuotaField.MAX_REQUESTS_PER_SECOND.wireName()
+          + " must be a non-negative number, got: " + maxRequestsPerSecond);
     }
-    requireNonNegative("max_concurrent_queries", maxConcurrentQueries);
-    requireNonNegative("max_dimension", maxDimension);
-    requireNonNegative("max_results_per_query", maxResultsPerQuery);
-    requireNonNegative("max_batch_size", maxBatchSize);
+    requireNonNegative(QuotaField.MAX_CONCURRENT_QUERIES, maxConcurrentQueries);
+    requireNonNegative(QuotaField.MAX_DIMENSION, maxDimension);
+    requireNonNegative(QuotaField.MAX_RESULTS_PER_QUERY, maxResultsPerQuery);
+    requireNonNegative(QuotaField.MAX_BATCH_SIZE, maxBatchSize);
   }
 
-  private static void requireNonNegative(String name, Number value) {
+  private static void requireNonNegative(QuotaField field, Number value) {
     if (value != null && value.longValue() < 0) {
-      throw new InvalidRequestException(name + " must be a non-negative integer, got: " + value);
+      throw new InvalidRequestException(field.wireName() + " must be a non-negative integer, got: " + value);
     }
+  }
+
+  /** Quotas from values by field; a field absent or null is unlimited. */
+  public static Quotas of(java.util.Map<QuotaField, ? extends Number> values) {
+    return UNLIMITED.merge(QuotaPatch.of(values));
   }
 
   /** What a namespace created with neither tier nor quotas gets: pro, but 10 concurrent queries. */

@@ -1,5 +1,6 @@
 package io.vecstore.core.quota;
 
+import io.vecstore.core.WireNames;
 import java.util.Locale;
 
 /** Why a data request was turned away; the label of the rejection metric. */
@@ -15,6 +16,6 @@ public enum Rejection {
 
   /** Lower-case label value, e.g. {@code rate_limit}. */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return WireNames.of(this);
   }
 }

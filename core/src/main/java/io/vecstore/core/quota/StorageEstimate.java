@@ -1,6 +1,6 @@
 package io.vecstore.core.quota;
 
-import io.vecstore.core.index.VectorRecord;
+import io.vecstore.core.vector.VectorRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

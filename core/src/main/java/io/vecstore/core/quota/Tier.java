@@ -1,5 +1,6 @@
 package io.vecstore.core.quota;
 
+import io.vecstore.core.WireNames;
 import io.vecstore.core.error.InvalidRequestException;
 import java.util.Locale;
 
@@ -20,10 +21,6 @@ public enum Tier {
   }
 
   public static Tier parse(String value) {
-    try {
-      return valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException("tier must be one of [free, pro, unlimited], got: " + value);
-    }
+    return WireNames.parse(Tier.class, "tier", value);
   }
 }

@@ -1,5 +1,6 @@
 package io.vecstore.core.wal;
 
+import io.vecstore.core.WireNames;
 import java.util.Locale;
 
 /** When a write is fsynced to the write-ahead log, relative to its reply. */
@@ -11,11 +12,12 @@ public enum Durability {
   /** No write-ahead log: only Lucene commits (every commit interval) are durable. For benchmarks and throwaway data. */
   NONE;
 
+  /** Parses a flag value; a bad one is an IllegalArgumentException, as every bad flag is. */
   public static Durability parse(String value) {
     try {
-      return valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("durability must be one of request, async, none, got: " + value);
+      return WireNames.parse(Durability.class, "durability", value);
+    } catch (io.vecstore.core.error.InvalidRequestException e) {
+      throw new IllegalArgumentException(e.getMessage());
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.vecstore.core.wal;
 
-import io.vecstore.core.index.VectorRecord;
+import io.vecstore.core.vector.VectorRecord;
 import java.util.List;
 
 /** One logged write. Sequence numbers increase by one per record and never repeat in a namespace. */

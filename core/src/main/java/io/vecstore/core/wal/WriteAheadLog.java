@@ -9,11 +9,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import io.vecstore.core.store.AtomicFiles;
+import io.vecstore.core.store.DataLayout;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class WriteAheadLog implements Closeable {
 
   private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
-  private static final Pattern SEGMENT = Pattern.compile("wal-(\\d{20})\\.log");
 
   private final Path dir;
   private final Object syncLock = new Object();
@@ -227,10 +227,10 @@ public final class WriteAheadLog implements Closeable {
   }
 
   private void startSegment() throws IOException {
-    segment = dir.resolve(String.format("wal-%020d.log", nextSeq));
+    segment = DataLayout.walSegment(dir, nextSeq);
     channel = FileChannel.open(segment, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING);
-    fsyncDirectory(dir); // the new file's name must survive a crash too
+    AtomicFiles.fsyncDirectory(dir); // the new file's name must survive a crash too
     appendedPosition = segmentBase;
     syncedPosition = segmentBase;
   }
@@ -239,7 +239,7 @@ public final class WriteAheadLog implements Closeable {
     List<Path> out = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path p : files) {
-        if (SEGMENT.matcher(p.getFileName().toString()).matches()) {
+        if (DataLayout.walSegmentSeq(p.getFileName().toString()) >= 0) {
           out.add(p);
         }
       }
@@ -303,12 +303,6 @@ public final class WriteAheadLog implements Closeable {
       if (n < 0) {
         throw new EOFException();
       }
-    }
-  }
-
-  static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
     }
   }
 }

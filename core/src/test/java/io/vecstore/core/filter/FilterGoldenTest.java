@@ -16,7 +16,7 @@ import io.vecstore.core.index.FieldNames;
 import io.vecstore.core.index.IndexSettings;
 import io.vecstore.core.index.Metric;
 import io.vecstore.core.index.NamespaceIndex;
-import io.vecstore.core.index.QueryHit;
+import io.vecstore.core.vector.QueryHit;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -195,13 +195,13 @@ class FilterGoldenTest {
 
     static Fixture create(Path dir, List<String[]> docs) throws IOException {
       NamespaceIndex index = NamespaceIndex.open("golden", dir, null, Metric.EUCLIDEAN, IndexSettings.defaults().withDurability(Durability.NONE), Map::of);
-      List<io.vecstore.core.index.VectorRecord> records = new ArrayList<>();
+      List<io.vecstore.core.vector.VectorRecord> records = new ArrayList<>();
       int i = 0;
       for (String[] doc : docs) {
         ObjectNode metadata = doc[1].isEmpty() ? null : (ObjectNode) JSON.readTree(doc[1]);
-        records.add(new io.vecstore.core.index.VectorRecord(doc[0], new float[] {i++, 1f}, metadata));
+        records.add(new io.vecstore.core.vector.VectorRecord(doc[0], new float[] {i++, 1f}, metadata));
       }
-      index.upsert(records, 0, n -> {});
+      index.writes().upsert(records, 0, n -> {});
       index.commitIfDirty();
       DirectoryReader reader = DirectoryReader.open(FSDirectory.open(dir));
       return new Fixture(index, reader, docs.size());
@@ -217,7 +217,7 @@ class FilterGoldenTest {
       assertEquals(expected.size(), searcher.count(query), "count");
       // As the kNN pre-filter: with k = every document, the hits are exactly the matches.
       Set<String> hits = new TreeSet<>();
-      for (QueryHit hit : index.search(new float[] {0.5f, 1f}, size, size, query, false, false)) {
+      for (QueryHit hit : index.searches().search(new float[] {0.5f, 1f}, size, size, query, false, false)) {
         hits.add(hit.id());
       }
       assertEquals(expected, hits, () -> "kNN pre-filter " + query);

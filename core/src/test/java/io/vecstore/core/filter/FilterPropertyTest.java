@@ -16,8 +16,8 @@ import io.vecstore.core.filter.Expr.Op;
 import io.vecstore.core.index.IndexSettings;
 import io.vecstore.core.index.Metric;
 import io.vecstore.core.index.NamespaceIndex;
-import io.vecstore.core.index.QueryHit;
-import io.vecstore.core.index.VectorRecord;
+import io.vecstore.core.vector.QueryHit;
+import io.vecstore.core.vector.VectorRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -101,12 +101,12 @@ class FilterPropertyTest {
         metadata.put(id, md);
         vectors.put(id, v);
         if (batch.size() == 700) {
-          index.upsert(batch, 0, n -> {});
+          index.writes().upsert(batch, 0, n -> {});
           index.commitIfDirty();
           batch.clear();
         }
       }
-      index.upsert(batch, 0, n -> {});
+      index.writes().upsert(batch, 0, n -> {});
       batch.clear();
       for (int i = 0; i < 200; i++) {
         String id = "v" + random.nextInt(DOCS);
@@ -114,12 +114,12 @@ class FilterPropertyTest {
         batch.add(new VectorRecord(id, vectors.get(id), md));
         metadata.put(id, md);
       }
-      index.upsert(batch, 0, n -> {});
+      index.writes().upsert(batch, 0, n -> {});
       Set<String> deleted = new HashSet<>();
       for (int i = 0; i < 100; i++) {
         deleted.add("v" + random.nextInt(DOCS));
       }
-      index.delete(deleted);
+      index.writes().delete(deleted);
       deleted.forEach(id -> {
         metadata.remove(id);
         vectors.remove(id);
@@ -192,7 +192,7 @@ class FilterPropertyTest {
   private void checkKnn(Random random, NamespaceIndex index, JsonNode rendered, Set<String> expected, Map<String, float[]> vectors) {
     float[] q = randomVector(random);
     Query filter = Filters.compile(rendered);
-    List<QueryHit> hits = index.search(q, K, NUM_CANDIDATES, filter, false, false);
+    List<QueryHit> hits = index.searches().search(q, K, NUM_CANDIDATES, filter, false, false);
     Set<String> got = hits.stream().map(QueryHit::id).collect(Collectors.toSet());
     assertEquals(Math.min(K, expected.size()), hits.size(), () -> "hit count for " + rendered);
     for (String id : got) {

@@ -1,12 +1,13 @@
 package io.vecstore.core.index;
 
+import io.vecstore.core.vector.VectorRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vecstore.core.namespace.CreateNamespace;
-import io.vecstore.core.namespace.ManagerConfig;
+import io.vecstore.core.meta.CreateNamespace;
+import io.vecstore.core.config.ManagerConfig;
 import io.vecstore.core.namespace.NamespaceManager;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,5 +1,7 @@
 package io.vecstore.core.index;
 
+import io.vecstore.core.vector.QueryHit;
+import io.vecstore.core.vector.VectorRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,7 +51,7 @@ class MergeCommitTest {
       int segments = 12; // more than a merge tier holds: Lucene merges them in the background
       for (int s = 0; s < segments; s++) {
         int base = s * 20;
-        index.upsert(IntStream.range(base, base + 20)
+        index.writes().upsert(IntStream.range(base, base + 20)
             .mapToObj(i -> new VectorRecord("v" + i, new float[] {i, 1, 2, 3}, null)).toList(), 1_000, n -> {});
         index.refreshIfStale(); // cuts a segment
       }
@@ -68,7 +70,7 @@ class MergeCommitTest {
       }
       assertTrue(committedSegments < segments, "the merge result was never committed: " + committedSegments + " segments");
       index.refreshInBackground(); // as the maintenance thread does after a commit: the old searcher goes
-      assertEquals(segments * 20L, index.vectorCount());
+      assertEquals(segments * 20L, index.writes().vectorCount());
       try (Directory d = FSDirectory.open(indexDir)) {
         Set<String> referenced = new HashSet<>(SegmentInfos.readLatestCommit(d).files(true));
         try (Stream<Path> files = Files.list(indexDir)) {
@@ -91,22 +93,22 @@ class MergeCommitTest {
       int segments = 6; // under a merge tier: Lucene's own policy keeps them all
       for (int s = 0; s < segments; s++) {
         int base = s * 50;
-        index.upsert(IntStream.range(base, base + 50)
+        index.writes().upsert(IntStream.range(base, base + 50)
             .mapToObj(i -> new VectorRecord("v" + i, distinct(i), null)).toList(), 1_000, n -> {});
         // Commits cut the segments, as during a bulk import nobody searches: the searcher stays the
         // empty one the index opened with until the merge decision refreshes it.
         index.commitIfDirty();
       }
-      index.delete(Set.of("v3", "v77"));
+      index.writes().delete(Set.of("v3", "v77"));
       index.commitIfDirty();
       assertEquals(segments, segmentsOfLastCommit(indexDir));
       assertEquals(false, index.mergeIfWriteIdle(0, 0, Long.MAX_VALUE), "the first look only notes the write position");
       assertEquals(false, index.mergeIfWriteIdle(0, 0, 1), "over the size limit: left alone");
-      index.upsert(List.of(new VectorRecord("late", new float[] {9, 9, 9, 9}, null)), 1_000, n -> {});
+      index.writes().upsert(List.of(new VectorRecord("late", new float[] {9, 9, 9, 9}, null)), 1_000, n -> {});
       assertEquals(false, index.mergeIfWriteIdle(0, 0, Long.MAX_VALUE), "a write since the last look: not idle");
       assertEquals(true, index.mergeIfWriteIdle(0, 0, Long.MAX_VALUE), "six segments behind a stale searcher");
       float[] query = {3, 4, 2, 1};
-      List<String> before = ids(index.search(query, 20, 400, null, false, false)); // the merge may not have finished
+      List<String> before = ids(index.searches().search(query, 20, 400, null, false, false)); // the merge may not have finished
       assertEquals(false, index.mergeIfWriteIdle(0, 0, Long.MAX_VALUE), "no write since the merge: nothing to do");
 
       long deadline = System.nanoTime() + 30_000_000_000L;
@@ -116,8 +118,8 @@ class MergeCommitTest {
       }
       assertEquals(1, segmentsOfLastCommit(indexDir), "merged into one segment");
       index.refreshInBackground();
-      assertEquals(segments * 50L - 2 + 1, index.vectorCount());
-      List<String> after = ids(index.search(query, 20, 400, null, false, false));
+      assertEquals(segments * 50L - 2 + 1, index.writes().vectorCount());
+      List<String> after = ids(index.searches().search(query, 20, 400, null, false, false));
       assertEquals(before, after, "the same neighbours in the same order");
       assertEquals(0, index.stats().deletedDocs(), "the merge dropped the deleted documents too");
     }

@@ -1,15 +1,17 @@
 package io.vecstore.core.index;
 
+import io.vecstore.core.vector.QueryHit;
+import io.vecstore.core.vector.VectorRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vecstore.core.error.InvalidRequestException;
-import io.vecstore.core.namespace.CreateNamespace;
-import io.vecstore.core.namespace.IndexOptions;
-import io.vecstore.core.namespace.ManagerConfig;
+import io.vecstore.core.meta.CreateNamespace;
+import io.vecstore.core.meta.IndexOptions;
+import io.vecstore.core.config.ManagerConfig;
 import io.vecstore.core.namespace.NamespaceManager;
-import io.vecstore.core.namespace.SearchRequest;
+import io.vecstore.core.vector.SearchRequest;
 import io.vecstore.testdata.Seeded;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,11 +1,12 @@
 package io.vecstore.core.index;
 
+import io.vecstore.core.vector.VectorRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vecstore.core.namespace.CreateNamespace;
-import io.vecstore.core.namespace.ManagerConfig;
+import io.vecstore.core.meta.CreateNamespace;
+import io.vecstore.core.config.ManagerConfig;
 import io.vecstore.core.namespace.NamespaceManager;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +43,7 @@ class SnapshotLuceneReadTest {
           new VectorRecord("p1", new float[] {1, 0, 0}, (ObjectNode) json.readTree("{\"category\":\"tech\",\"price\":10}")),
           new VectorRecord("p2", new float[] {0, 1, 0}, (ObjectNode) json.readTree("{\"category\":\"food\"}")),
           new VectorRecord("p3", new float[] {0.9f, 0.1f, 0}, (ObjectNode) json.readTree("{\"category\":\"food\"}"))));
-      manager.createSnapshot("shop", "for-analysis");
+      manager.snapshots().create("shop", "for-analysis");
       manager.upsert("shop", List.of(new VectorRecord("p4", new float[] {1, 0, 0}, null))); // after the snapshot
       manager.deleteVector("shop", "p2");
 

@@ -1,10 +1,12 @@
 package io.vecstore.core.namespace;
 
+import io.vecstore.core.config.ManagerConfig;
+import io.vecstore.core.meta.CreateNamespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vecstore.core.index.VectorRecord;
+import io.vecstore.core.vector.VectorRecord;
 import io.vecstore.core.wal.Durability;
 import io.vecstore.core.wal.WriteAheadLog;
 import java.nio.file.Files;

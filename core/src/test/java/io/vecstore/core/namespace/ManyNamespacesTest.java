@@ -1,5 +1,10 @@
 package io.vecstore.core.namespace;
 
+import io.vecstore.core.meta.NamespaceStats;
+import io.vecstore.core.config.Capacity;
+import io.vecstore.core.config.ManagerConfig;
+import io.vecstore.core.meta.CreateNamespace;
+import io.vecstore.core.vector.SearchRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vecstore.core.error.NotFoundException;
 import io.vecstore.core.error.QuotaExceededException;
 import io.vecstore.core.error.UnavailableException;
-import io.vecstore.core.index.VectorRecord;
+import io.vecstore.core.vector.VectorRecord;
 import io.vecstore.core.quota.Tier;
 import io.vecstore.testdata.Seeded;
 import java.nio.file.Path;
@@ -63,7 +68,7 @@ class ManyNamespacesTest {
                   manager.upsert(ns, List.of(new VectorRecord(id, new float[] {v, 1}, null)));
                   expected.put(ns + "/" + id, v);
                 }
-                case 2 -> manager.query(ns, new io.vecstore.core.namespace.SearchRequest(new float[] {1, 1}, 3, null, null, true, false));
+                case 2 -> manager.query(ns, new io.vecstore.core.vector.SearchRequest(new float[] {1, 1}, 3, null, null, true, false));
                 default -> {
                   manager.deleteVectors(ns, List.of(id));
                   expected.put(ns + "/" + id, Float.NaN);

@@ -1,5 +1,11 @@
 package io.vecstore.core.namespace;
 
+import io.vecstore.core.meta.NamespaceStats;
+import io.vecstore.core.meta.NamespaceInfo;
+import io.vecstore.core.config.ManagerConfig;
+import io.vecstore.core.meta.CreateNamespace;
+import io.vecstore.core.meta.NamespaceStatus;
+import io.vecstore.core.vector.SearchRequest;
 import io.vecstore.core.quota.Quotas;
 import io.vecstore.core.quota.Tier;
 
@@ -16,8 +22,8 @@ import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.error.NotFoundException;
 import io.vecstore.core.error.VecStoreException;
 import io.vecstore.core.index.Metric;
-import io.vecstore.core.index.QueryHit;
-import io.vecstore.core.index.VectorRecord;
+import io.vecstore.core.vector.QueryHit;
+import io.vecstore.core.vector.VectorRecord;
 import io.vecstore.testdata.Seeded;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,16 @@
 package io.vecstore.core.namespace;
 
+import io.vecstore.core.meta.NamespaceInfo;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import io.vecstore.core.snapshot.IndexSwap;
+import io.vecstore.core.snapshot.SnapshotExport;
+import io.vecstore.core.config.ManagerConfig;
+import io.vecstore.core.meta.SnapshotInfo;
+import io.vecstore.core.meta.CreateNamespace;
+import io.vecstore.core.store.DataLayout;
+import io.vecstore.core.vector.SearchRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,8 +25,8 @@ import io.vecstore.core.error.NotFoundException;
 import io.vecstore.core.index.IndexFiles;
 import io.vecstore.core.index.Metric;
 import io.vecstore.core.index.NamespaceIndex;
-import io.vecstore.core.index.QueryHit;
-import io.vecstore.core.index.VectorRecord;
+import io.vecstore.core.vector.QueryHit;
+import io.vecstore.core.vector.VectorRecord;
 import io.vecstore.core.quota.QuotaPatch;
 import io.vecstore.testdata.Seeded;
 import java.io.ByteArrayInputStream;
@@ -83,7 +94,7 @@ class SnapshotTest {
   void restoreBringsBackTheSnapshotAndServesItAtOnce() throws IOException {
     create("ns");
     manager.upsert("ns", List.of(vec("a", 1, 0, "one"), vec("b", 0, 1, "two")));
-    SnapshotInfo snap = manager.createSnapshot("ns", "before");
+    SnapshotInfo snap = manager.snapshots().create("ns", "before");
     assertEquals(2, snap.vectorCount());
     assertTrue(snap.bytes() > 0);
 
@@ -95,7 +106,7 @@ class SnapshotTest {
     long upsertsBefore = manager.stats("ns").usage().totalUpserts();
     assertEquals(Set.of("b", "c"), ids("ns"));
 
-    NamespaceInfo restored = manager.restoreSnapshot("ns", "before");
+    NamespaceInfo restored = manager.snapshots().restore("ns", "before");
     assertEquals(2, restored.vectorCount());
     assertEquals(100L, restored.meta().quotas().maxVectors(), "quotas stay the live namespace's");
     assertEquals(Set.of("a", "b"), ids("ns"));
@@ -116,14 +127,14 @@ class SnapshotTest {
   void restoreAfterRestartAndOfAClosedNamespace() throws IOException {
     create("ns");
     manager.upsert("ns", List.of(vec("a", 1, 0, "one")));
-    manager.createSnapshot("ns", "s1");
+    manager.snapshots().create("ns", "s1");
     manager.upsert("ns", List.of(vec("b", 0, 1, "two")));
     reopen(); // namespace closed: restore works on its files
-    assertEquals(List.of("s1"), manager.listSnapshots("ns").stream().map(SnapshotInfo::name).toList());
-    manager.restoreSnapshot("ns", "s1");
+    assertEquals(List.of("s1"), manager.snapshots().list("ns").stream().map(SnapshotInfo::name).toList());
+    manager.snapshots().restore("ns", "s1");
     assertEquals(Set.of("a"), ids("ns"));
     // restoring twice is fine, and snapshots survive a restore
-    manager.restoreSnapshot("ns", "s1");
+    manager.snapshots().restore("ns", "s1");
     assertEquals(Set.of("a"), ids("ns"));
   }
 
@@ -144,13 +155,13 @@ class SnapshotTest {
     writer.start();
     List<SnapshotInfo> taken = new ArrayList<>();
     for (int s = 0; s < 5; s++) {
-      taken.add(manager.createSnapshot("ns", "s" + s));
+      taken.add(manager.snapshots().create("ns", "s" + s));
     }
     writer.join();
     assertEquals(null, failed.get());
     assertEquals(total, manager.stats("ns").vectorCount());
     for (SnapshotInfo s : taken) {
-      manager.restoreSnapshot("ns", s.name());
+      manager.snapshots().restore("ns", s.name());
       Set<String> ids = ids("ns");
       assertEquals(s.vectorCount(), ids.size(), s.name());
       for (int i = 0; i < ids.size(); i++) {
@@ -162,33 +173,33 @@ class SnapshotTest {
   @Test
   void namesAreValidatedAndUnique() {
     create("ns");
-    assertThrows(InvalidRequestException.class, () -> manager.createSnapshot("ns", "../x"));
-    assertThrows(InvalidRequestException.class, () -> manager.createSnapshot("ns", "Upper"));
-    assertThrows(InvalidRequestException.class, () -> manager.createSnapshot("ns", "a".repeat(65)));
-    manager.createSnapshot("ns", "a".repeat(64));
-    SnapshotInfo auto = manager.createSnapshot("ns", null);
+    assertThrows(InvalidRequestException.class, () -> manager.snapshots().create("ns", "../x"));
+    assertThrows(InvalidRequestException.class, () -> manager.snapshots().create("ns", "Upper"));
+    assertThrows(InvalidRequestException.class, () -> manager.snapshots().create("ns", "a".repeat(65)));
+    manager.snapshots().create("ns", "a".repeat(64));
+    SnapshotInfo auto = manager.snapshots().create("ns", null);
     assertTrue(auto.name().matches("\\d{8}-\\d{6}-\\d{3}"), auto.name());
-    AlreadyExistsException dup = assertThrows(AlreadyExistsException.class, () -> manager.createSnapshot("ns", auto.name()));
+    AlreadyExistsException dup = assertThrows(AlreadyExistsException.class, () -> manager.snapshots().create("ns", auto.name()));
     assertEquals("snapshot_exists", dup.code());
-    NotFoundException missing = assertThrows(NotFoundException.class, () -> manager.restoreSnapshot("ns", "nope"));
+    NotFoundException missing = assertThrows(NotFoundException.class, () -> manager.snapshots().restore("ns", "nope"));
     assertEquals("snapshot_not_found", missing.code());
-    assertThrows(NotFoundException.class, () -> manager.createSnapshot("ghost", "x"));
+    assertThrows(NotFoundException.class, () -> manager.snapshots().create("ghost", "x"));
   }
 
   @Test
   void snapshotsAreNotStorageAndGoWithTheirNamespace() throws IOException {
     create("ns");
     manager.upsert("ns", List.of(vec("a", 1, 0, "one")));
-    manager.createSnapshot("ns", "s1");
-    manager.createSnapshot("ns", "s2");
+    manager.snapshots().create("ns", "s1");
+    manager.snapshots().create("ns", "s2");
     assertEquals(bytesIn(dataDir.resolve("ns/index")) + bytesIn(dataDir.resolve("ns/wal")), manager.stats("ns").storageBytes(),
         "storage is the index and the log only");
-    long snapshotBytes = manager.snapshotBytes("ns");
-    assertEquals(manager.listSnapshots("ns").stream().mapToLong(SnapshotInfo::bytes).sum(), snapshotBytes);
+    long snapshotBytes = manager.snapshots().bytes("ns");
+    assertEquals(manager.snapshots().list("ns").stream().mapToLong(SnapshotInfo::bytes).sum(), snapshotBytes);
     assertTrue(snapshotBytes > 0);
-    manager.deleteSnapshot("ns", "s1");
-    assertEquals(List.of("s2"), manager.listSnapshots("ns").stream().map(SnapshotInfo::name).toList());
-    assertThrows(NotFoundException.class, () -> manager.deleteSnapshot("ns", "s1"));
+    manager.snapshots().delete("ns", "s1");
+    assertEquals(List.of("s2"), manager.snapshots().list("ns").stream().map(SnapshotInfo::name).toList());
+    assertThrows(NotFoundException.class, () -> manager.snapshots().delete("ns", "s1"));
     assertEquals(1, manager.list(10, null, null, null).namespaces().size(), "snapshots are not namespaces");
     manager.delete("ns");
     assertFalse(Files.exists(dataDir.resolve("ns")));
@@ -198,7 +209,7 @@ class SnapshotTest {
   void crashBetweenTheTwoRenamesFinishesTheRestore() throws IOException {
     create("ns");
     manager.upsert("ns", List.of(vec("a", 1, 0, "one")));
-    manager.createSnapshot("ns", "s1");
+    manager.snapshots().create("ns", "s1");
     manager.upsert("ns", List.of(vec("b", 0, 1, "two")));
     manager.close();
     DataLayout layout = new DataLayout(dataDir);
@@ -214,7 +225,7 @@ class SnapshotTest {
   void crashBeforeTheSwapKeepsTheOldIndex() throws IOException {
     create("ns");
     manager.upsert("ns", List.of(vec("a", 1, 0, "one")));
-    manager.createSnapshot("ns", "s1");
+    manager.snapshots().create("ns", "s1");
     manager.upsert("ns", List.of(vec("b", 0, 1, "two")));
     manager.close();
     DataLayout layout = new DataLayout(dataDir);
@@ -236,14 +247,14 @@ class SnapshotTest {
       batch.add(new VectorRecord("id" + i, v, JSON.createObjectNode().put("n", i)));
     }
     manager.upsert("src", batch);
-    manager.createKey("src", "reader", io.vecstore.core.auth.KeyRole.READ);
-    manager.createSnapshot("src", "move");
+    manager.keys().create("src", "reader", io.vecstore.core.auth.KeyRole.READ);
+    manager.snapshots().create("src", "move");
     ByteArrayOutputStream archive = new ByteArrayOutputStream();
-    try (SnapshotExport export = manager.exportSnapshot("src", "move")) {
+    try (SnapshotExport export = manager.snapshots().export("src", "move")) {
       assertEquals("src-move.tar.gz", export.fileName());
       export.writeTo(archive);
     }
-    NamespaceInfo imported = manager.importSnapshot("dst", new ByteArrayInputStream(archive.toByteArray()));
+    NamespaceInfo imported = manager.snapshots().importArchive("dst", new ByteArrayInputStream(archive.toByteArray()));
     assertEquals("dst", imported.meta().id());
     assertEquals("Source", imported.meta().name());
     assertEquals(Metric.COSINE, imported.meta().metric());
@@ -256,9 +267,9 @@ class SnapshotTest {
       assertEquals(manager.query("src", r), manager.query("dst", r));
     }
     assertThrows(AlreadyExistsException.class,
-        () -> manager.importSnapshot("dst", new ByteArrayInputStream(archive.toByteArray())));
+        () -> manager.snapshots().importArchive("dst", new ByteArrayInputStream(archive.toByteArray())));
     assertThrows(AlreadyExistsException.class,
-        () -> manager.importSnapshot(null, new ByteArrayInputStream(archive.toByteArray())), "its own id is taken");
+        () -> manager.snapshots().importArchive(null, new ByteArrayInputStream(archive.toByteArray())), "its own id is taken");
     reopen();
     assertEquals(200, manager.stats("dst").vectorCount());
     manager.upsert("dst", List.of(new VectorRecord("new", batch.get(0).values(), null)));
@@ -269,42 +280,34 @@ class SnapshotTest {
   void importRejectsPathTraversalAndDamagedArchives() throws IOException {
     for (String evil : List.of("../evil", "index/../../evil", "/etc/evil", "index/sub/file", "other.txt")) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      try (TarGz.Writer tar = new TarGz.Writer(out)) {
-        tar.add(evil, "x".getBytes(StandardCharsets.UTF_8), 0);
-        tar.finish();
+      try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
+        byte[] x = "x".getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry entry = new TarArchiveEntry(evil, true); // kept as written, leading slash included
+        entry.setSize(x.length);
+        tar.putArchiveEntry(entry);
+        tar.write(x);
+        tar.closeArchiveEntry();
       }
       InvalidRequestException e = assertThrows(InvalidRequestException.class,
-          () -> manager.importSnapshot("x", new ByteArrayInputStream(out.toByteArray())), evil);
+          () -> manager.snapshots().importArchive("x", new ByteArrayInputStream(out.toByteArray())), evil);
       assertTrue(e.getMessage().contains("unexpected archive entry"), e.getMessage());
     }
     assertFalse(Files.exists(dataDir.getParent().resolve("evil")));
     assertThrows(InvalidRequestException.class,
-        () -> manager.importSnapshot("x", new ByteArrayInputStream("not gzip".getBytes(StandardCharsets.UTF_8))));
+        () -> manager.snapshots().importArchive("x", new ByteArrayInputStream("not gzip".getBytes(StandardCharsets.UTF_8))));
     create("ns");
     manager.upsert("ns", List.of(vec("a", 1, 0, "one")));
-    manager.createSnapshot("ns", "s");
+    manager.snapshots().create("ns", "s");
     ByteArrayOutputStream archive = new ByteArrayOutputStream();
-    try (SnapshotExport export = manager.exportSnapshot("ns", "s")) {
+    try (SnapshotExport export = manager.snapshots().export("ns", "s")) {
       export.writeTo(archive);
     }
     byte[] cut = java.util.Arrays.copyOf(archive.toByteArray(), archive.size() / 2);
-    assertThrows(InvalidRequestException.class, () -> manager.importSnapshot("x", new ByteArrayInputStream(cut)));
+    assertThrows(InvalidRequestException.class, () -> manager.snapshots().importArchive("x", new ByteArrayInputStream(cut)));
     assertEquals(1, manager.list(10, null, null, null).namespaces().size());
     try (var leftovers = Files.list(dataDir)) {
       assertEquals(List.of("ns"), leftovers.map(p -> p.getFileName().toString()).toList(), "no work directories left");
     }
-  }
-
-  @Test
-  void tarHeadersRoundTripLargeSizes() throws IOException {
-    long big = 9L * 1024 * 1024 * 1024; // past ustar's 8 GiB octal field
-    byte[] h = TarGz.header("index/_0.cfs", big, 1);
-    ByteArrayOutputStream gz = new ByteArrayOutputStream();
-    try (var out = new java.util.zip.GZIPOutputStream(gz)) {
-      out.write(h);
-    }
-    TarGz.Entry e = new TarGz.Reader(new ByteArrayInputStream(gz.toByteArray())).next();
-    assertEquals(new TarGz.Entry("index/_0.cfs", big), e);
   }
 
   private static long bytesIn(Path dir) throws IOException {
@@ -323,7 +326,7 @@ class SnapshotTest {
     create("ns");
     manager.upsert("ns", List.of(vec("a", 1, 0, "one")));
     manager.upsert("ns", List.of(vec("b", 1, 0, "one")));
-    SnapshotInfo s = manager.createSnapshot("ns", "s");
+    SnapshotInfo s = manager.snapshots().create("ns", "s");
     assertNotEquals(0, s.walSeq());
     assertEquals(Long.toString(s.walSeq()),
         IndexFiles.latestCommit(dataDir.resolve("ns/snapshots/s/index")).userData().get(NamespaceIndex.WAL_SEQ));

@@ -1,5 +1,9 @@
 package io.vecstore.core.namespace;
 
+import io.vecstore.core.meta.NamespaceStats;
+import io.vecstore.core.config.ManagerConfig;
+import io.vecstore.core.meta.CreateNamespace;
+import io.vecstore.core.vector.SearchRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vecstore.core.error.NotFoundException;
 import io.vecstore.core.error.UnavailableException;
 import io.vecstore.core.index.IndexSettings;
-import io.vecstore.core.index.VectorRecord;
+import io.vecstore.core.vector.VectorRecord;
 import io.vecstore.core.quota.Tier;
 import io.vecstore.testdata.Seeded;
 import java.io.ByteArrayOutputStream;

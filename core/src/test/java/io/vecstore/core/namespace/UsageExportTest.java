@@ -1,11 +1,17 @@
 package io.vecstore.core.namespace;
 
+import io.vecstore.core.usage.DailyUsage;
+import io.vecstore.core.usage.UsageLedger;
+import io.vecstore.core.config.ManagerConfig;
+import io.vecstore.core.meta.CreateNamespace;
+import io.vecstore.core.meta.Usage;
+import io.vecstore.core.vector.SearchRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vecstore.core.error.InvalidRequestException;
-import io.vecstore.core.index.VectorRecord;
+import io.vecstore.core.vector.VectorRecord;
 import io.vecstore.core.quota.Tier;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,13 +131,13 @@ class UsageExportTest {
 
   @Test
   void aCounterThatWentBackwardsRestartsTheBaseline() {
-    UsageLedger ledger = new UsageLedger(dataDir.resolve(".usage"));
+    UsageLedger ledger = new UsageLedger(new io.vecstore.core.store.DataLayout(dataDir));
     ledger.record("x", new Usage(10, 5, 5, 0), 7, 100, DAY1);
     ledger.record("x", new Usage(14, 7, 7, 0), 9, 90, DAY1);
     ledger.record("x", new Usage(12, 6, 6, 0), -1, -1, DAY1); // lost a second in a crash; size unknown
     ledger.record("x", new Usage(13, 7, 6, 0), -1, -1, DAY2);
     ledger.flush();
-    List<DailyUsage> days = new UsageLedger(dataDir.resolve(".usage")).between(DAY1, DAY2, null);
+    List<DailyUsage> days = new UsageLedger(new io.vecstore.core.store.DataLayout(dataDir)).between(DAY1, DAY2, null);
     assertEquals(List.of(
         new DailyUsage("x", DAY1, 9, 100, 4, 2, 2, 0),
         new DailyUsage("x", DAY2, 9, 90, 1, 1, 0, 0)), days, "unknown sizes carry the last known forward");

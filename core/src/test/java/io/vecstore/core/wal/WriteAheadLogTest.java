@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vecstore.core.index.VectorRecord;
+import io.vecstore.core.vector.VectorRecord;
 import io.vecstore.testdata.Seeded;
 import java.io.IOException;
 import java.nio.ByteBuffer;

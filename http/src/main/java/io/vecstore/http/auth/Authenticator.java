@@ -30,7 +30,7 @@ public final class Authenticator {
    * @param failureCounter told the reason of every failed authentication (for metrics)
    */
   public Authenticator(String adminKey, boolean metricsPublic, NamespaceManager manager, Consumer<String> failureCounter) {
-    this.authorizer = new Authorizer(adminKey, manager::authenticate, failureCounter);
+    this.authorizer = new Authorizer(adminKey, manager.keys()::authenticate, failureCounter);
     this.metricsPublic = metricsPublic;
   }
 

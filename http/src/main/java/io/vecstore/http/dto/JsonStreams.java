@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * Token-stream reading shared by the request fast paths ({@link UpsertFastPath},
- * {@link QueryFastPath}). Every method returns null instead of throwing when the input is not the
+ * Token-stream reading shared by the streaming body parsers ({@link UpsertBody},
+ * {@link QueryBody}). Every method returns null instead of throwing when the input is not the
  * plain shape it expects, so the caller can fall back to the full parse and its precise errors.
  *
  * <p>Thread-safety: stateless.
@@ -40,5 +40,10 @@ final class JsonStreams {
       out[n++] = (float) d;
     }
     return n == out.length ? out : Arrays.copyOf(out, n);
+  }
+
+  /** Whether the current value is a JSON integer that fits in an int. */
+  static boolean isInt(JsonParser p, JsonToken value) throws IOException {
+    return value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT;
   }
 }

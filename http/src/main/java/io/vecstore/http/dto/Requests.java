@@ -1,5 +1,6 @@
 package io.vecstore.http.dto;
 
+import io.vecstore.core.quota.QuotaField;
 import io.vecstore.core.quota.QuotaPatch;
 import io.vecstore.core.quota.Tier;
 
@@ -9,12 +10,12 @@ import io.vecstore.core.auth.KeyRole;
 import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.index.Metric;
 import io.vecstore.core.index.Quantization;
-import io.vecstore.core.namespace.IndexOptions;
-import io.vecstore.core.index.VectorRecord;
-import io.vecstore.core.namespace.CreateNamespace;
-import io.vecstore.core.namespace.NamespaceStatus;
-import io.vecstore.core.namespace.SearchRequest;
+import io.vecstore.core.meta.IndexOptions;
+import io.vecstore.core.meta.CreateNamespace;
+import io.vecstore.core.meta.NamespaceStatus;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +27,8 @@ public final class Requests {
   private static final Set<String> CREATE_FIELDS =
       Set.of("id", "name", "description", "metadata", "quotas", "tier", "metric", "dimension",
           "quantization", "default_num_candidates");
-  private static final Set<String> QUOTA_FIELDS = Set.of(
-      "max_vectors", "max_storage_bytes", "max_requests_per_second", "max_concurrent_queries",
-      "max_dimension", "max_results_per_query", "max_batch_size");
-  private static final Set<String> UPSERT_FIELDS = Set.of("vectors");
-  private static final Set<String> VECTOR_FIELDS = Set.of("id", "values", "metadata");
-  private static final Set<String> QUERY_FIELDS =
-      Set.of("vector", "k", "filter", "include_metadata", "include_values", "num_candidates");
+  private static final Set<String> QUOTA_FIELDS =
+      Set.of(Arrays.stream(QuotaField.values()).map(QuotaField::wireName).toArray(String[]::new));
   private static final Set<String> DELETE_FIELDS = Set.of("ids", "filter");
   private static final Set<String> STATUS_FIELDS = Set.of("status");
   private static final Set<String> KEY_FIELDS = Set.of("name", "role");
@@ -44,9 +40,6 @@ public final class Requests {
     Body b = Body.of(json, "key request", KEY_FIELDS);
     return new KeyRequest(b.requiredString("name"), KeyRole.parse(b.requiredString("role")));
   }
-
-  /** Default k when a query gives none. */
-  public static final int DEFAULT_K = SearchRequest.DEFAULT_K;
 
   private Requests() {}
 
@@ -70,74 +63,25 @@ public final class Requests {
             b.optionalInt("default_num_candidates")));
   }
 
+  /** A quota update: the fields present, each a number of its quota's kind or null (unlimited). */
   public static QuotaPatch quotaPatch(JsonNode json) {
     Body b = Body.of(json, "quotas", QUOTA_FIELDS);
-    return new QuotaPatch(
-        field(b, "max_vectors", b::optionalLong),
-        field(b, "max_storage_bytes", b::optionalLong),
-        field(b, "max_requests_per_second", b::optionalNumber),
-        field(b, "max_concurrent_queries", b::optionalInt),
-        field(b, "max_dimension", b::optionalInt),
-        field(b, "max_results_per_query", b::optionalInt),
-        field(b, "max_batch_size", b::optionalInt));
-  }
-
-  /** Absent, or present with its value (JSON null: unlimited). */
-  private static <T> QuotaPatch.Field<T> field(Body b, String name, java.util.function.Function<String, T> read) {
-    return b.present(name) ? QuotaPatch.Field.of(read.apply(name)) : QuotaPatch.Field.absent();
+    Map<QuotaField, Number> values = new EnumMap<>(QuotaField.class);
+    for (QuotaField f : QuotaField.values()) {
+      String name = f.wireName();
+      if (b.present(name)) {
+        values.put(f, switch (f.kind()) {
+          case LONG -> b.optionalLong(name);
+          case INT -> b.optionalInt(name);
+          case NUMBER -> b.optionalNumber(name);
+        });
+      }
+    }
+    return QuotaPatch.of(values);
   }
 
   public static NamespaceStatus status(JsonNode json) {
     return NamespaceStatus.parse(Body.of(json, "status request", STATUS_FIELDS).requiredString("status"));
-  }
-
-  /** An upsert body as bytes: a fast path for well-formed batches, the full parse for everything else. */
-  public static List<VectorRecord> upsert(byte[] body) {
-    List<VectorRecord> fast = UpsertFastPath.tryParse(body);
-    return fast != null ? fast : upsert(JsonCodec.parse(body));
-  }
-
-  public static List<VectorRecord> upsert(JsonNode json) {
-    Body b = Body.of(json, "upsert request", UPSERT_FIELDS);
-    JsonNode vectors = b.optional("vectors");
-    if (vectors == null || !vectors.isArray()) {
-      throw new InvalidRequestException("vectors must be an array of {id, values, metadata}, got: "
-          + JsonTypes.describe(vectors));
-    }
-    List<VectorRecord> out = new ArrayList<>(vectors.size());
-    for (int i = 0; i < vectors.size(); i++) {
-      Body v = Body.of(vectors.get(i), "vectors[" + i + "]", VECTOR_FIELDS);
-      JsonNode metadata = v.optional("metadata");
-      if (metadata != null && !metadata.isObject()) {
-        throw new InvalidRequestException(
-            "vectors[" + i + "].metadata must be a JSON object, got: " + JsonTypes.describe(metadata));
-      }
-      String id = v.optionalString("id");
-      if (id == null) {
-        throw new InvalidRequestException("vectors[" + i + "].id is required");
-      }
-      out.add(new VectorRecord(id, Body.floats("vectors[" + i + "].values", v.optional("values")),
-          (ObjectNode) metadata));
-    }
-    return out;
-  }
-
-  /** A query body as bytes: a fast path for well-formed queries, the full parse for everything else. */
-  public static SearchRequest query(byte[] body) {
-    SearchRequest fast = QueryFastPath.tryParse(body);
-    return fast != null ? fast : query(JsonCodec.parse(body));
-  }
-
-  public static SearchRequest query(JsonNode json) {
-    Body b = Body.of(json, "query request", QUERY_FIELDS);
-    Integer k = b.optionalInt("k");
-    return new SearchRequest(
-        Body.floats("vector", b.optional("vector")),
-        k == null ? DEFAULT_K : k,
-        b.optionalInt("num_candidates"),
-        filter(b.optional("filter")),
-        b.optionalBoolean("include_metadata", true),
-        b.optionalBoolean("include_values", false));
   }
 
   /** A delete request: exactly one of ids and filter. */
@@ -166,7 +110,8 @@ public final class Requests {
     return new DeleteRequest(list, null);
   }
 
-  private static JsonNode filter(JsonNode filter) {
+  /** A filter value as given (a string or an object), or null; anything else is a 400. */
+  static JsonNode filter(JsonNode filter) {
     if (filter != null && !filter.isTextual() && !filter.isObject()) {
       throw new InvalidRequestException(InvalidRequestException.INVALID_FILTER,
           "filter must be a string (e.g. \"category = 'tech'\") or a JSON object, got: " + JsonTypes.describe(filter));
@@ -207,7 +152,7 @@ public final class Requests {
    * {@code {"id","path","vector_field","id_field","metric"?,"metadata_fields"?:[…], and the
    * namespace fields of a create but dimension}}.
    */
-  public static io.vecstore.core.namespace.LuceneImport luceneImport(JsonNode json) {
+  public static io.vecstore.core.snapshot.LuceneImport luceneImport(JsonNode json) {
     Body b = Body.of(json, "import request", LUCENE_IMPORT_FIELDS);
     ObjectNode create = ((ObjectNode) json).deepCopy();
     create.remove(List.of("path", "vector_field", "id_field", "metadata_fields"));
@@ -232,7 +177,7 @@ public final class Requests {
     } catch (java.nio.file.InvalidPathException e) {
       throw new InvalidRequestException("path is not a valid path: " + e.getMessage());
     }
-    return new io.vecstore.core.namespace.LuceneImport(createNamespace(create), dir,
+    return new io.vecstore.core.snapshot.LuceneImport(createNamespace(create), dir,
         b.requiredString("vector_field"), b.requiredString("id_field"), metadataFields);
   }
 }

@@ -1,20 +1,22 @@
 package io.vecstore.http.dto;
 
+import io.vecstore.core.meta.MetaCodec;
+import io.vecstore.core.meta.SnapshotInfo;
 import io.vecstore.core.quota.Quotas;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vecstore.core.auth.ApiKeyInfo;
 import io.vecstore.core.auth.NewApiKey;
-import io.vecstore.core.index.QueryHit;
-import io.vecstore.core.index.VectorRecord;
+import io.vecstore.core.vector.QueryHit;
+import io.vecstore.core.vector.VectorRecord;
 import io.vecstore.core.namespace.AggregateStats;
 import io.vecstore.core.namespace.Compaction;
-import io.vecstore.core.namespace.DailyUsage;
-import io.vecstore.core.namespace.NamespaceInfo;
-import io.vecstore.core.namespace.NamespaceMeta;
+import io.vecstore.core.usage.DailyUsage;
+import io.vecstore.core.meta.NamespaceInfo;
+import io.vecstore.core.meta.NamespaceMeta;
 import io.vecstore.core.namespace.NamespacePage;
-import io.vecstore.core.namespace.NamespaceStats;
+import io.vecstore.core.meta.NamespaceStats;
 import java.util.List;
 import java.util.Map;
 
@@ -37,45 +39,26 @@ public final class Views {
     return n;
   }
 
+  /** The namespace object: its settings in {@link MetaCodec}'s names, then its live figures. */
   private static ObjectNode namespace(NamespaceInfo info) {
     NamespaceMeta m = info.meta();
     ObjectNode n = object();
-    n.put("id", m.id());
-    n.put("name", m.name());
-    n.put("description", m.description());
-    ObjectNode md = n.putObject("metadata");
-    m.metadata().forEach(md::put);
-    n.set("quotas", quotas(m.quotas()));
-    n.put("status", info.available() ? m.status().wireName() : UNAVAILABLE);
-    n.put("metric", m.metric().wireName());
-    n.put("dimension", m.dimension());
-    n.put("quantization", m.options().quantization().wireName());
-    n.put("default_num_candidates", m.options().defaultNumCandidates());
-    n.put("vector_count", info.vectorCount());
-    n.put("storage_bytes", info.storageBytes());
-    n.put("created_at", m.createdAt().toString());
-    n.put("updated_at", m.updatedAt().toString());
+    MetaCodec.putSettings(n, m);
+    if (!info.available()) {
+      n.put("status", UNAVAILABLE);
+    }
+    n.put("vector_count", info.available() ? info.vectorCount() : null);
+    n.put("storage_bytes", info.available() ? info.storageBytes() : null);
     n.put("quota_utilization", info.quotaUtilization());
     n.put("is_near_quota", info.nearQuota());
-    n.put("pending_deletion_since", m.pendingDeletionSince() == null ? null : m.pendingDeletionSince().toString());
     if (!info.available()) {
-      n.putNull("vector_count");
-      n.putNull("storage_bytes");
       n.put("unavailable_reason", info.unavailableReason());
     }
     return n;
   }
 
   public static ObjectNode quotas(Quotas q) {
-    ObjectNode n = object();
-    n.put("max_vectors", q.maxVectors());
-    n.put("max_storage_bytes", q.maxStorageBytes());
-    n.put("max_requests_per_second", q.maxRequestsPerSecond());
-    n.put("max_concurrent_queries", q.maxConcurrentQueries());
-    n.put("max_dimension", q.maxDimension());
-    n.put("max_results_per_query", q.maxResultsPerQuery());
-    n.put("max_batch_size", q.maxBatchSize());
-    return n;
+    return MetaCodec.quotas(q);
   }
 
   /** A page of namespace objects, each exactly as GET of the namespace shows it. */
@@ -233,26 +216,18 @@ public final class Views {
     return n;
   }
 
-  public static ObjectNode snapshot(io.vecstore.core.namespace.SnapshotInfo s) {
-    ObjectNode n = object();
-    n.put("name", s.name());
-    n.put("namespace_id", s.namespaceId());
-    n.put("created_at", s.createdAt().toString());
-    n.put("vector_count", s.vectorCount());
-    n.put("bytes", s.bytes());
-    n.put("commit_generation", s.commitGeneration());
-    n.put("wal_seq", s.walSeq());
-    return n;
+  public static ObjectNode snapshot(SnapshotInfo s) {
+    return MetaCodec.snapshot(s);
   }
 
-  public static ObjectNode snapshots(List<io.vecstore.core.namespace.SnapshotInfo> list) {
+  public static ObjectNode snapshots(List<SnapshotInfo> list) {
     ObjectNode n = object();
     ArrayNode a = n.putArray("snapshots");
     list.forEach(s -> a.add(snapshot(s)));
     return n;
   }
 
-  public static ObjectNode luceneImport(io.vecstore.core.namespace.LuceneImport.Result r, java.time.Instant deletionDue) {
+  public static ObjectNode luceneImport(io.vecstore.core.snapshot.LuceneImport.Result r, java.time.Instant deletionDue) {
     ObjectNode n = object();
     n.set("namespace", namespace(r.namespace(), deletionDue));
     n.put("imported", r.imported());

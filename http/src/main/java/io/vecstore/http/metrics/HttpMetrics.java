@@ -14,7 +14,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vecstore.core.namespace.NamespaceUsage;
+import io.vecstore.core.usage.NamespaceUsage;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;

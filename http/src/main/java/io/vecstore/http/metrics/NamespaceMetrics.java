@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.vecstore.core.namespace.NamespaceUsage;
+import io.vecstore.core.usage.NamespaceUsage;
 import io.vecstore.core.quota.Rejection;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,7 +3,7 @@ package io.vecstore.http.routes;
 import io.javalin.http.Context;
 import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.namespace.NamespaceManager;
-import io.vecstore.core.namespace.NamespaceStatus;
+import io.vecstore.core.meta.NamespaceStatus;
 import io.vecstore.http.dto.Requests;
 import io.vecstore.http.dto.Views;
 
@@ -56,7 +56,7 @@ final class AdminRoutes {
   void stats(Context ctx) {
     String id = ctx.pathParam("id");
     var stats = Views.stats(manager.stats(id), manager.deletionDue(id), manager.compaction(id));
-    stats.put("snapshot_bytes", manager.snapshotBytes(id));
+    stats.put("snapshot_bytes", manager.snapshots().bytes(id));
     ctx.json(stats);
   }
 
@@ -66,16 +66,16 @@ final class AdminRoutes {
 
   void createKey(Context ctx) {
     Requests.KeyRequest request = Requests.key(bodies.read(ctx));
-    ctx.status(201).json(Views.newKey(manager.createKey(ctx.pathParam("id"), request.name(), request.role())));
+    ctx.status(201).json(Views.newKey(manager.keys().create(ctx.pathParam("id"), request.name(), request.role())));
   }
 
   void listKeys(Context ctx) {
-    ctx.json(Views.keys(manager.listKeys(ctx.pathParam("id"))));
+    ctx.json(Views.keys(manager.keys().list(ctx.pathParam("id"))));
   }
 
   void revokeKey(Context ctx) {
     String name = ctx.pathParam("name");
-    manager.revokeKey(ctx.pathParam("id"), name);
+    manager.keys().revoke(ctx.pathParam("id"), name);
     ctx.json(Views.fields(java.util.Map.of("revoked", name)));
   }
 
@@ -121,30 +121,30 @@ final class AdminRoutes {
 
   void createSnapshot(Context ctx) {
     String name = Requests.snapshotName(bodies.readOptional(ctx));
-    ctx.status(201).json(Views.snapshot(manager.createSnapshot(ctx.pathParam("id"), name)));
+    ctx.status(201).json(Views.snapshot(manager.snapshots().create(ctx.pathParam("id"), name)));
   }
 
   void listSnapshots(Context ctx) {
-    ctx.json(Views.snapshots(manager.listSnapshots(ctx.pathParam("id"))));
+    ctx.json(Views.snapshots(manager.snapshots().list(ctx.pathParam("id"))));
   }
 
   void getSnapshot(Context ctx) {
-    ctx.json(Views.snapshot(manager.getSnapshot(ctx.pathParam("id"), ctx.pathParam("name"))));
+    ctx.json(Views.snapshot(manager.snapshots().get(ctx.pathParam("id"), ctx.pathParam("name"))));
   }
 
   void deleteSnapshot(Context ctx) {
     String name = ctx.pathParam("name");
-    manager.deleteSnapshot(ctx.pathParam("id"), name);
+    manager.snapshots().delete(ctx.pathParam("id"), name);
     ctx.json(Views.fields(java.util.Map.of("deleted", name)));
   }
 
   void restoreSnapshot(Context ctx) {
-    ctx.json(view(manager.restoreSnapshot(ctx.pathParam("id"), ctx.pathParam("name"))));
+    ctx.json(view(manager.snapshots().restore(ctx.pathParam("id"), ctx.pathParam("name"))));
   }
 
   /** Streams the snapshot as application/gzip; errors before the first byte are JSON as usual. */
   void exportSnapshot(Context ctx) throws java.io.IOException {
-    try (var export = manager.exportSnapshot(ctx.pathParam("id"), ctx.pathParam("name"))) {
+    try (var export = manager.snapshots().export(ctx.pathParam("id"), ctx.pathParam("name"))) {
       ctx.contentType("application/gzip");
       ctx.header("Content-Disposition", "attachment; filename=\"" + export.fileName() + "\"");
       try (var out = ctx.res().getOutputStream()) {
@@ -161,7 +161,7 @@ final class AdminRoutes {
           "Content-Type must be application/gzip (an exported snapshot), got: " + type);
     }
     try (var in = ctx.bodyInputStream()) {
-      ctx.status(201).json(view(manager.importSnapshot(emptyToNull(ctx.queryParam("id")), in)));
+      ctx.status(201).json(view(manager.snapshots().importArchive(emptyToNull(ctx.queryParam("id")), in)));
     }
   }
 
@@ -171,11 +171,11 @@ final class AdminRoutes {
   }
 
   void importLucene(Context ctx) {
-    var result = manager.importLucene(Requests.luceneImport(bodies.read(ctx)));
+    var result = manager.snapshots().importLucene(Requests.luceneImport(bodies.read(ctx)));
     ctx.status(201).json(Views.luceneImport(result, manager.deletionDue(result.namespace().meta())));
   }
 
-  private com.fasterxml.jackson.databind.node.ObjectNode view(io.vecstore.core.namespace.NamespaceInfo info) {
+  private com.fasterxml.jackson.databind.node.ObjectNode view(io.vecstore.core.meta.NamespaceInfo info) {
     return Views.namespace(info, manager.deletionDue(info.meta()));
   }
 

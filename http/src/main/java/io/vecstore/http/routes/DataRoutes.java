@@ -2,7 +2,9 @@ package io.vecstore.http.routes;
 
 import io.javalin.http.Context;
 import io.vecstore.core.namespace.NamespaceManager;
+import io.vecstore.http.dto.QueryBody;
 import io.vecstore.http.dto.Requests;
+import io.vecstore.http.dto.UpsertBody;
 import io.vecstore.http.dto.Views;
 
 /** Handlers of the {@code /v1/namespaces/{ns}} data routes. Stateless beyond its collaborators. */
@@ -17,12 +19,12 @@ final class DataRoutes {
   }
 
   void upsert(Context ctx) {
-    var batch = Requests.upsert(bodies.readBytes(ctx));
+    var batch = UpsertBody.parse(bodies.readBytes(ctx));
     ctx.json(Views.count("upserted", manager.upsert(ctx.pathParam("ns"), batch)));
   }
 
   void query(Context ctx) {
-    var request = Requests.query(bodies.readBytes(ctx));
+    var request = QueryBody.parse(bodies.readBytes(ctx));
     ctx.json(Views.results(manager.query(ctx.pathParam("ns"), request)));
   }
 

@@ -1,7 +1,7 @@
 package io.vecstore.http.tools;
 
 import io.vecstore.core.index.IndexFiles;
-import io.vecstore.core.namespace.DataLayout;
+import io.vecstore.core.store.DataLayout;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,0 +1,187 @@
+package io.vecstore.core.index;
+
+import io.vecstore.core.vector.QueryHit;
+import io.vecstore.core.vector.VectorRecord;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.hnsw.NeighborQueue;
+
+/**
+ * The search side of one namespace's index: k nearest neighbours (HNSW, or an exact scan of a
+ * selective filter's matches), rescored exactly from the stored floats, and fetches by id.
+ *
+ * <p>Thread-safety: safe for concurrent use; queries run concurrently with each other and with
+ * writes. Each acquires a searcher that shows every acknowledged write (read-your-writes).
+ */
+public final class IndexSearch {
+
+  /**
+   * Reading every vector costs about this many float reads at most per query: below it, a filter's
+   * matches are scored exactly instead of searched through the graph.
+   */
+  static final long EXACT_FILTER_FLOATS = 8_000_000;
+
+  private final IndexCore core;
+
+  IndexSearch(IndexCore core) {
+    this.core = core;
+  }
+
+  /**
+   * k nearest neighbours of {@code vector}, best first. {@code filter}, when not null, is applied
+   * during the graph search (pre-filter), so k results come back whenever k documents match.
+   */
+  public List<QueryHit> search(
+      float[] vector, int k, int numCandidates, Query filter, boolean includeMetadata, boolean includeValues) {
+    IndexSearcher s = core.acquireFresh();
+    try {
+      int live = s.getIndexReader().numDocs();
+      if (live == 0) {
+        return List.of();
+      }
+      Query preFilter = filter;
+      if (preFilter == null && live <= numCandidates) {
+        // With a filter no larger than the candidate count Lucene scores every document exactly.
+        preFilter = MatchAllDocsQuery.INSTANCE;
+      }
+      ScoreDoc[] found = filter == null ? null : exactFiltered(s, filter, vector, numCandidates);
+      if (found == null) {
+        found = s.search(new KnnFloatVectorQuery(FieldNames.VECTOR, vector, numCandidates, preFilter), numCandidates).scoreDocs;
+      }
+      List<Candidate> candidates = rescore(s, found, vector, includeValues);
+      candidates.sort(Comparator.comparingDouble(Candidate::distance).thenComparingInt(Candidate::doc));
+      List<QueryHit> hits = new ArrayList<>(Math.min(k, candidates.size()));
+      Set<String> fields = includeMetadata ? Set.of(FieldNames.ID, FieldNames.SOURCE) : Set.of(FieldNames.ID);
+      for (Candidate c : candidates.subList(0, Math.min(k, candidates.size()))) {
+        Document stored = s.storedFields().document(c.doc(), fields);
+        hits.add(new QueryHit(stored.get(FieldNames.ID), c.distance(), core.metric.score(c.distance()),
+            includeMetadata ? Documents.source(stored) : null, c.values()));
+      }
+      return hits;
+    } catch (IOException | RuntimeException e) {
+      throw core.translate(e);
+    } finally {
+      core.release(s);
+    }
+  }
+
+  /** The vector with this id, or null. */
+  public VectorRecord fetch(String id) {
+    IndexSearcher s = core.acquireFresh();
+    try {
+      for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+        int doc = Documents.liveDoc(leaf.reader(), new BytesRef(id));
+        if (doc != DocIdSetIterator.NO_MORE_DOCS) {
+          Document stored = leaf.reader().storedFields().document(doc, Set.of(FieldNames.SOURCE));
+          return new VectorRecord(id, Documents.vectorOf(leaf.reader(), doc), Documents.source(stored));
+        }
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      throw core.translate(e);
+    } finally {
+      core.release(s);
+    }
+  }
+
+  /**
+   * The {@code numCandidates} best of the filter's matches by a full scan of their float vectors,
+   * or null when the filter matches too many for a scan to be cheap. A selective filter makes the
+   * graph search walk far for few matches, and on a quantized graph it ranks by the quantized
+   * vectors, which lost the true neighbours of 1%-selective filters; a scan is exact and, at
+   * these sizes, no slower.
+   */
+  private ScoreDoc[] exactFiltered(IndexSearcher s, Query filter, float[] vector, int numCandidates) throws IOException {
+    long limit = Math.max(numCandidates, EXACT_FILTER_FLOATS / Math.max(1, vector.length));
+    List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+    int[][] matches = new int[leaves.size()][];
+    int[] counts = new int[leaves.size()];
+    long[] total = {0};
+    boolean complete = Documents.forEachLiveMatch(s, filter, leaf -> {
+      matches[leaf.ord] = new int[16];
+      return doc -> {
+        int n = counts[leaf.ord]++;
+        if (n == matches[leaf.ord].length) {
+          matches[leaf.ord] = Arrays.copyOf(matches[leaf.ord], n * 2);
+        }
+        matches[leaf.ord][n] = doc;
+        return ++total[0] <= limit;
+      };
+    });
+    if (!complete) {
+      return null;
+    }
+    NeighborQueue best = new NeighborQueue(numCandidates, false);
+    for (LeafReaderContext leaf : leaves) {
+      FloatVectorValues values = counts[leaf.ord] == 0 ? null : leaf.reader().getFloatVectorValues(FieldNames.VECTOR);
+      if (values == null) {
+        continue;
+      }
+      KnnVectorValues.DocIndexIterator it = values.iterator();
+      for (int i = 0; i < counts[leaf.ord]; i++) {
+        int doc = matches[leaf.ord][i];
+        if (it.docID() < doc) {
+          it.advance(doc);
+        }
+        if (it.docID() == doc) {
+          best.insertWithOverflow(leaf.docBase + doc, core.metric.similarity().compare(vector, values.vectorValue(it.index())));
+        }
+      }
+    }
+    ScoreDoc[] out = new ScoreDoc[best.size()];
+    for (int i = out.length - 1; i >= 0; i--) {
+      float score = best.topScore();
+      out[i] = new ScoreDoc(best.pop(), score);
+    }
+    return out;
+  }
+
+  private record Candidate(int doc, double distance, float[] values) {}
+
+  /** Exact distances for the candidates, read from the stored vectors in doc order. */
+  private List<Candidate> rescore(IndexSearcher s, ScoreDoc[] scoreDocs, float[] query, boolean keepValues)
+      throws IOException {
+    int[] docs = new int[scoreDocs.length];
+    for (int i = 0; i < docs.length; i++) {
+      docs[i] = scoreDocs[i].doc;
+    }
+    Arrays.sort(docs);
+    List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+    List<Candidate> out = new ArrayList<>(docs.length);
+    int leafOrd = -1;
+    FloatVectorValues values = null;
+    KnnVectorValues.DocIndexIterator it = null;
+    for (int doc : docs) {
+      int ord = ReaderUtil.subIndex(doc, leaves);
+      LeafReaderContext leaf = leaves.get(ord);
+      if (ord != leafOrd) {
+        leafOrd = ord;
+        values = leaf.reader().getFloatVectorValues(FieldNames.VECTOR);
+        it = values.iterator();
+      }
+      int local = doc - leaf.docBase;
+      if (it.docID() > local || it.advance(local) != local) {
+        throw new IllegalStateException("document " + doc + " has no vector");
+      }
+      float[] v = values.vectorValue(it.index());
+      out.add(new Candidate(doc, core.metric.distance(query, v), keepValues ? v.clone() : null));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,106 @@
+package io.vecstore.core.meta;
+
+import io.vecstore.core.meta.IndexOptions;
+import io.vecstore.core.quota.Quotas;
+import io.vecstore.core.quota.QuotaPatch;
+import io.vecstore.core.quota.Tier;
+
+import io.vecstore.core.index.Metric;
+import io.vecstore.core.error.InvalidRequestException;
+import io.vecstore.core.index.VectorCodec;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A request to create a namespace. Optional parts are null.
+ *
+ * @param name display name; the id when null
+ * @param tier base quotas; see {@link #resolveQuotas()}
+ * @param quotas quota fields given explicitly, applied over the tier
+ * @param metric distance metric; cosine when null
+ * @param dimension fixed dimension; when null the first upsert fixes it
+ * @param options quantization and default search effort; {@link IndexOptions#DEFAULT} when null
+ */
+public record CreateNamespace(
+    String id,
+    String name,
+    String description,
+    Map<String, String> metadata,
+    Tier tier,
+    QuotaPatch quotas,
+    Metric metric,
+    Integer dimension,
+    IndexOptions options) {
+
+  public CreateNamespace {
+    metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    options = options == null ? IndexOptions.DEFAULT : options;
+  }
+
+  /** A request with the default index options. */
+  public CreateNamespace(String id, String name, String description, Map<String, String> metadata, Tier tier,
+      QuotaPatch quotas, Metric metric, Integer dimension) {
+    this(id, name, description, metadata, tier, quotas, metric, dimension, null);
+  }
+
+  /** Minimal request: an id and a name, everything else default. */
+  public static CreateNamespace of(String id, String name) {
+    return new CreateNamespace(id, name, null, Map.of(), null, null, null, null, null);
+  }
+
+  /**
+   * Neither tier nor quotas: the default quotas. Quotas without tier: the fields not given are
+   * unlimited (as in the guide's create example). Tier and quotas: the tier, overridden field by
+   * field.
+   */
+  public Quotas resolveQuotas() {
+    if (tier == null && quotas == null) {
+      return Quotas.defaults();
+    }
+    Quotas base = tier == null ? Quotas.UNLIMITED : tier.quotas();
+    return quotas == null ? base : base.merge(quotas);
+  }
+
+  public Metric metricOrDefault() {
+    return Objects.requireNonNullElse(metric, Metric.COSINE);
+  }
+
+  private static final int MAX_NAME_LENGTH = 256;
+  private static final int MAX_DESCRIPTION_LENGTH = 4096;
+  private static final int MAX_METADATA_ENTRIES = 64;
+
+  /**
+   * The new namespace's metadata, created at {@code now}: active, no vectors, no keys. Checks
+   * everything but the id (checked first, by the caller) against its limits, naming the field.
+   */
+  public NamespaceMeta toMeta(Instant now) {
+    String shownName = name == null ? id : name;
+    if (shownName.isBlank() || shownName.length() > MAX_NAME_LENGTH) {
+      throw new InvalidRequestException("name must be 1 to " + MAX_NAME_LENGTH + " characters and not blank, got: "
+          + shownName.length() + " characters");
+    }
+    if (description != null && description.length() > MAX_DESCRIPTION_LENGTH) {
+      throw new InvalidRequestException(
+          "description must be at most " + MAX_DESCRIPTION_LENGTH + " characters, got: " + description.length());
+    }
+    if (metadata.size() > MAX_METADATA_ENTRIES) {
+      throw new InvalidRequestException(
+          "metadata must have at most " + MAX_METADATA_ENTRIES + " entries, got: " + metadata.size());
+    }
+    Quotas resolved = resolveQuotas();
+    if (dimension != null) {
+      int max = VectorCodec.MAX_DIMENSIONS;
+      if (dimension < 1 || dimension > max) {
+        throw new InvalidRequestException("dimension must be between 1 and " + max + ", got: " + dimension);
+      }
+      if (resolved.maxDimension() != null && dimension > resolved.maxDimension()) {
+        throw new InvalidRequestException(InvalidRequestException.LIMIT_EXCEEDED,
+            "Dimension exceeds maximum: " + dimension + " > " + resolved.maxDimension());
+      }
+    }
+    return new NamespaceMeta(id, shownName, description, metadata, resolved, NamespaceStatus.ACTIVE,
+        metricOrDefault(), dimension, now, now, Usage.ZERO, List.of(), null, null, options);
+  }
+}
