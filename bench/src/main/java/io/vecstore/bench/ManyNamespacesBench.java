@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,7 +64,7 @@ final class ManyNamespacesBench {
     long t0 = System.nanoTime();
     Process server = new ProcessBuilder(javaBin, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
         "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"),
-        "io.vecstore.http.Main", "serve", "--data", dir.toString(), "--port", "0")
+        "io.vecstore.server.Main", "serve", "--data", dir.toString(), "--port", "0")
         .redirectErrorStream(true).start();
     try {
       CompletableFuture<Integer> port = new CompletableFuture<>();

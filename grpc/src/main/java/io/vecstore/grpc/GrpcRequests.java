@@ -2,8 +2,10 @@ package io.vecstore.grpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.vecstore.core.WireNames;
 import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.index.Metric;
+import io.vecstore.core.index.Quantization;
 import io.vecstore.core.vector.VectorRecord;
 import io.vecstore.core.meta.CreateNamespace;
 import io.vecstore.core.meta.IndexOptions;
@@ -20,7 +22,6 @@ import io.vecstore.grpc.v1.UpsertRequest;
 import io.vecstore.grpc.v1.Vector;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Turns request messages into core requests, the counterpart of the REST layer's Requests. Every
@@ -55,9 +56,9 @@ final class GrpcRequests {
         r.hasDimension() ? r.getDimension() : null,
         new IndexOptions(
             switch (r.getQuantization()) {
-              case QUANTIZATION_UNSPECIFIED -> io.vecstore.core.index.Quantization.NONE;
-              case UNRECOGNIZED -> io.vecstore.core.index.Quantization.parse(String.valueOf(r.getQuantizationValue()));
-              default -> io.vecstore.core.index.Quantization.parse(
+              case QUANTIZATION_UNSPECIFIED -> Quantization.NONE;
+              case UNRECOGNIZED -> Quantization.parse(String.valueOf(r.getQuantizationValue()));
+              default -> Quantization.parse(
                   wireName(r.getQuantization()).substring("quantization_".length()));
             },
             r.hasDefaultNumCandidates() ? r.getDefaultNumCandidates() : null));
@@ -150,8 +151,8 @@ final class GrpcRequests {
         r.hasK() ? r.getK() : SearchRequest.DEFAULT_K,
         r.hasNumCandidates() ? r.getNumCandidates() : null,
         filter,
-        !r.hasIncludeMetadata() || r.getIncludeMetadata(),
-        r.hasIncludeValues() && r.getIncludeValues());
+        r.hasIncludeMetadata() ? r.getIncludeMetadata() : SearchRequest.DEFAULT_INCLUDE_METADATA,
+        r.hasIncludeValues() ? r.getIncludeValues() : SearchRequest.DEFAULT_INCLUDE_VALUES);
   }
 
   static float[] floats(List<Float> values) {
@@ -164,6 +165,6 @@ final class GrpcRequests {
 
   /** active, read_only, …: the names REST and namespace.json use. */
   private static String wireName(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT);
+    return WireNames.of(e);
   }
 }

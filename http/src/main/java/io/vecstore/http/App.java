@@ -26,7 +26,7 @@ public final class App {
 
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
   /** How long a shutdown waits for running requests before stopping anyway. */
-  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+  public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
   private App() {}
 

@@ -7,10 +7,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A fresh real server (no admin key) on a temporary data directory for every test. */
-abstract class ServerTestBase {
+public abstract class ServerTestBase {
 
-  @TempDir Path dataDir;
-  TestServer server;
+  @TempDir protected Path dataDir;
+  protected TestServer server;
 
   @BeforeEach
   void startServer() throws IOException {

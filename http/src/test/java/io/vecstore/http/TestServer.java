@@ -3,7 +3,6 @@ package io.vecstore.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
-import io.vecstore.core.config.ManagerConfig;
 import io.vecstore.core.namespace.NamespaceManager;
 import java.io.IOException;
 import java.net.URI;
@@ -15,9 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** The real server (manager + Javalin app) on an ephemeral loopback port, with a real HTTP client. */
-final class TestServer implements AutoCloseable {
+/** Shared with the server module's tests (through this module's test jar). */
+public final class TestServer implements AutoCloseable {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   private final ServerConfig config;
   private NamespaceManager manager;
@@ -28,11 +28,11 @@ final class TestServer implements AutoCloseable {
     this.config = config;
   }
 
-  static TestServer start(Path dataDir) throws IOException {
+  public static TestServer start(Path dataDir) throws IOException {
     return start(ServerConfig.defaults(dataDir).withPort(0));
   }
 
-  static TestServer start(ServerConfig config) throws IOException {
+  public static TestServer start(ServerConfig config) throws IOException {
     TestServer s = new TestServer(config);
     s.open();
     return s;
@@ -49,16 +49,16 @@ final class TestServer implements AutoCloseable {
     open();
   }
 
-  NamespaceManager manager() {
+  public NamespaceManager manager() {
     return manager;
   }
 
-  String base() {
+  public String base() {
     return "http://127.0.0.1:" + app.port();
   }
 
-  record Response(int status, String body, HttpHeaders headers) {
-    JsonNode json() {
+  public record Response(int status, String body, HttpHeaders headers) {
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
@@ -66,11 +66,11 @@ final class TestServer implements AutoCloseable {
       }
     }
 
-    String code() {
+    public String code() {
       return json().path("code").asText(null);
     }
 
-    String error() {
+    public String error() {
       return json().path("error").asText(null);
     }
 
@@ -80,38 +80,38 @@ final class TestServer implements AutoCloseable {
     }
   }
 
-  Response get(String path) {
+  public Response get(String path) {
     return send("GET", path, (byte[]) null, null);
   }
 
-  Response delete(String path) {
+  public Response delete(String path) {
     return send("DELETE", path, (byte[]) null, null);
   }
 
-  Response post(String path, String json) {
+  public Response post(String path, String json) {
     return send("POST", path, json, "application/json");
   }
 
-  Response put(String path, String json) {
+  public Response put(String path, String json) {
     return send("PUT", path, json, "application/json");
   }
 
-  Response send(String method, String path, String body, String contentType) {
+  public Response send(String method, String path, String body, String contentType) {
     return send(method, path, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), contentType);
   }
 
   /** The key sent as {@code Authorization: Bearer} with every request, or null for none. */
   private volatile String key;
 
-  void useKey(String k) {
+  public void useKey(String k) {
     this.key = k;
   }
 
-  String key() {
+  public String key() {
     return key;
   }
 
-  Response send(String method, String path, byte[] body, String contentType) {
+  public Response send(String method, String path, byte[] body, String contentType) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30));
     if (key != null) {
       b.header("Authorization", "Bearer " + key);

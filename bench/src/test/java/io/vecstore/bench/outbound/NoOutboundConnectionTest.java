@@ -142,7 +142,7 @@ class NoOutboundConnectionTest {
   @Test
   void serverOpensNoOutboundConnection() throws Exception {
     requireStrace();
-    Path jar = ROOT.resolve("http/target/vecstore.jar");
+    Path jar = ROOT.resolve("server/target/vecstore.jar");
     assertTrue(Files.isRegularFile(jar), "the server jar is built before the bench module's tests: " + jar);
     int grpcPort = freePort();
     List<String> cmd = javaCommand();

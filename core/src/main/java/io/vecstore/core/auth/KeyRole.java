@@ -1,9 +1,7 @@
 package io.vecstore.core.auth;
 
 import io.vecstore.core.WireNames;
-import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.quota.Operation;
-import java.util.Locale;
 
 /** What a namespace key may do on its namespace's data routes. */
 public enum KeyRole {

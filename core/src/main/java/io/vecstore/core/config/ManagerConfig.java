@@ -1,13 +1,12 @@
 package io.vecstore.core.config;
 
-import io.vecstore.core.namespace.NamespaceManager;
 import io.vecstore.core.index.IndexSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Configuration of a {@link NamespaceManager}, built by {@code Main} from flags.
+ * Configuration of a namespace manager, built by {@code Main} from flags.
  *
  * @param refreshInterval how often written namespaces that were searched in the last 30 s are
  *     made searchable in the background (queries also refresh on demand, so this only moves that

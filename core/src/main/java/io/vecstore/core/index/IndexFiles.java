@@ -1,13 +1,12 @@
 package io.vecstore.core.index;
 
+import io.vecstore.core.store.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -51,9 +50,7 @@ public final class IndexFiles {
       // different file system, or links not supported: copy below
     }
     Files.copy(src, dst);
-    try (FileChannel ch = FileChannel.open(dst, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
+    AtomicFiles.fsync(dst);
   }
 
   /** Links (or copies) the named files of {@code fromDir} into {@code toDir}, which is created; fsyncs it. */
@@ -65,7 +62,7 @@ public final class IndexFiles {
       linkOrCopy(fromDir.resolve(f), dst);
       bytes += Files.size(dst);
     }
-    fsyncDirectory(toDir);
+    AtomicFiles.fsyncDirectory(toDir);
     return bytes;
   }
 
@@ -132,7 +129,7 @@ public final class IndexFiles {
         writer.commit();
       }
     }
-    fsyncDirectory(indexDir);
+    AtomicFiles.fsyncDirectory(indexDir);
   }
 
   /** Result of {@link #check}: whether the index is clean, and CheckIndex's report. */
@@ -187,11 +184,6 @@ public final class IndexFiles {
     }
   }
 
-  static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
-  }
 
   private static void deleteFiles(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {

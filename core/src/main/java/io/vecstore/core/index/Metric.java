@@ -1,9 +1,6 @@
 package io.vecstore.core.index;
 
 import io.vecstore.core.WireNames;
-import io.vecstore.core.error.InvalidRequestException;
-import java.util.Arrays;
-import java.util.Locale;
 import org.apache.lucene.index.VectorSimilarityFunction;
 
 /**

@@ -1,9 +1,6 @@
 package io.vecstore.core.index;
 
 import io.vecstore.core.WireNames;
-import io.vecstore.core.error.InvalidRequestException;
-import java.util.Arrays;
-import java.util.Locale;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;

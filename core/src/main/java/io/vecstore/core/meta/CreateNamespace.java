@@ -1,6 +1,5 @@
 package io.vecstore.core.meta;
 
-import io.vecstore.core.meta.IndexOptions;
 import io.vecstore.core.quota.Quotas;
 import io.vecstore.core.quota.QuotaPatch;
 import io.vecstore.core.quota.Tier;

@@ -1,6 +1,5 @@
 package io.vecstore.core.meta;
 
-import io.vecstore.core.meta.NamespaceMeta;
 import io.vecstore.core.quota.Quotas;
 
 /**

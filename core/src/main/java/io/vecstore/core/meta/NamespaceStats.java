@@ -1,8 +1,5 @@
 package io.vecstore.core.meta;
 
-import io.vecstore.core.meta.Usage;
-import io.vecstore.core.meta.NamespaceStatus;
-
 /**
  * Usage statistics of one namespace (DESIGN.md §4, stats object).
  *

@@ -1,7 +1,6 @@
 package io.vecstore.core.quota;
 
 import io.vecstore.core.WireNames;
-import java.util.Locale;
 
 /** Why a data request was turned away; the label of the rejection metric. */
 public enum Rejection {

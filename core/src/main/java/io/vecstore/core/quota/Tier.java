@@ -1,8 +1,6 @@
 package io.vecstore.core.quota;
 
 import io.vecstore.core.WireNames;
-import io.vecstore.core.error.InvalidRequestException;
-import java.util.Locale;
 
 /** Predefined quota sets (DESIGN.md §5). */
 public enum Tier {

@@ -1,7 +1,6 @@
 package io.vecstore.core.wal;
 
 import io.vecstore.core.WireNames;
-import java.util.Locale;
 
 /** When a write is fsynced to the write-ahead log, relative to its reply. */
 public enum Durability {

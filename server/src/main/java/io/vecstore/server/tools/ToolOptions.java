@@ -1,4 +1,4 @@
-package io.vecstore.http.tools;
+package io.vecstore.server.tools;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

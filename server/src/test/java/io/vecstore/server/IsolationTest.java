@@ -1,4 +1,6 @@
-package io.vecstore.http;
+package io.vecstore.server;
+
+import io.vecstore.http.TestServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.vecstore.http;
+package io.vecstore.server;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -52,7 +52,7 @@ final class ServerProcess implements AutoCloseable {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
         "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), "io.vecstore.http.Main",
+        "-cp", System.getProperty("java.class.path"), "io.vecstore.server.Main",
         "serve", "--data", dataDir.toString(), "--port", "0", "--grpc-port", "0"));
     cmd.addAll(List.of(extraArgs));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

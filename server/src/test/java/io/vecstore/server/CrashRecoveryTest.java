@@ -1,4 +1,4 @@
-package io.vecstore.http;
+package io.vecstore.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

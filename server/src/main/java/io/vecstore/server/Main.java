@@ -1,8 +1,9 @@
-package io.vecstore.http;
+package io.vecstore.server;
 
 import io.javalin.Javalin;
 import io.vecstore.core.NoCallHome;
-import io.vecstore.core.config.ManagerConfig;
+import io.vecstore.http.App;
+import io.vecstore.http.ServerConfig;
 import io.vecstore.core.namespace.NamespaceManager;
 import java.io.PrintStream;
 import io.vecstore.core.wal.Durability;
@@ -89,8 +90,8 @@ public final class Main {
         return 2;
       }
       return command.equals("check-index")
-          ? io.vecstore.http.tools.CheckIndexCommand.run(rest, key, out, err)
-          : io.vecstore.http.tools.SnapshotCommand.run(rest, key, out, err);
+          ? io.vecstore.server.tools.CheckIndexCommand.run(rest, key, out, err)
+          : io.vecstore.server.tools.SnapshotCommand.run(rest, key, out, err);
     }
     if (!command.equals("serve")) {
       err.println("Unknown command: " + command);

@@ -1,15 +1,14 @@
-package io.vecstore.http.tools;
+package io.vecstore.server.tools;
 
 import io.vecstore.core.index.IndexFiles;
+import io.vecstore.core.store.AtomicFiles;
 import io.vecstore.core.store.DataLayout;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.Deque;
-import java.util.stream.Stream;
 
 /**
  * {@code vecstore check-index NS [--data DIR] [--url URL] [--level 1|2|3]}: Lucene's CheckIndex
@@ -69,7 +68,7 @@ public final class CheckIndexCommand {
       return 1;
     }
     try {
-      Path index = layout.snapshotDir(ns, name).resolve("index");
+      Path index = layout.snapshotIndexDir(ns, name);
       if (!Files.isDirectory(index)) {
         err.println("The server took snapshot " + name + ", but it is not under " + layout.root()
             + ": pass the server's data directory with --data");
@@ -92,14 +91,14 @@ public final class CheckIndexCommand {
       err.println("Namespace " + ns + " has no index yet (nothing was ever written)");
       return 1;
     }
-    Path work = layout.snapshotsDir(ns).resolve(".checking-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    Path work = layout.checkingDir(ns, System.nanoTime());
     try {
       IndexFiles.CommitCopy commit = IndexFiles.linkLatestCommit(index, work);
       out.println("No server answers; checking the last commit (generation " + commit.generation() + ") of "
           + index + " through a copy");
       return report(IndexFiles.check(work, level, out), ns, out);
     } finally {
-      deleteRecursively(work);
+      AtomicFiles.deleteRecursively(work);
     }
   }
 
@@ -110,16 +109,5 @@ public final class CheckIndexCommand {
     }
     out.println("FAILED: namespace " + ns + " has problems; see CheckIndex's report above");
     return 1;
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }
