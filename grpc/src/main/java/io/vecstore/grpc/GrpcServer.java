@@ -45,8 +45,10 @@ public final class GrpcServer implements AutoCloseable {
    * @param adminKey the admin key, or null for no authentication (then bind loopback only)
    * @param maxMessageBytes largest request message (REST: the body limit)
    * @param authFailureCounter told the reason of every failed authentication (for metrics)
+   * @param calls told every finished call of the VecStore services (for metrics)
    */
-  public record Options(String host, int port, String adminKey, int maxMessageBytes, Consumer<String> authFailureCounter) {
+  public record Options(String host, int port, String adminKey, int maxMessageBytes, Consumer<String> authFailureCounter,
+      CallRecorder calls) {
     public Options {
       Objects.requireNonNull(host, "host");
       if (port < 0 || port > 65535) {
@@ -56,16 +58,25 @@ public final class GrpcServer implements AutoCloseable {
         throw new IllegalArgumentException("maxMessageBytes must be positive, got: " + maxMessageBytes);
       }
       Objects.requireNonNull(authFailureCounter, "authFailureCounter");
+      Objects.requireNonNull(calls, "calls");
     }
 
-    /** Loopback, no key, 64 MiB messages, failures not counted. */
+    /** Loopback, no key, 64 MiB messages, failures and calls not counted. */
     public static Options defaults(int port) {
-      return new Options("127.0.0.1", port, null, 64 * 1024 * 1024, reason -> { });
+      return new Options("127.0.0.1", port, null, 64 * 1024 * 1024, reason -> { }, CallRecorder.NONE);
     }
 
     public Options withAdminKey(String key) {
-      return new Options(host, port, key, maxMessageBytes, authFailureCounter);
+      return new Options(host, port, key, maxMessageBytes, authFailureCounter, calls);
     }
+  }
+
+  /** Told each finished call: its full method name, its status code's name, and how long it took. */
+  @FunctionalInterface
+  public interface CallRecorder {
+    void record(String fullMethodName, String code, long nanos);
+
+    CallRecorder NONE = (method, code, nanos) -> { };
   }
 
   private final Server server;
@@ -97,14 +108,15 @@ public final class GrpcServer implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     AuthInterceptor auth = new AuthInterceptor(
         new Authorizer(options.adminKey(), manager.keys()::authenticate, options.authFailureCounter()));
+    CallMetrics metrics = new CallMetrics(options.calls());
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
         .channelType(NioServerSocketChannel.class)
         .bossEventLoopGroup(boss)
         .workerEventLoopGroup(workers)
         .executor(executor)
         .maxInboundMessageSize(options.maxMessageBytes())
-        .addService(ServerInterceptors.intercept(new AdminService(manager), auth))
-        .addService(ServerInterceptors.intercept(new DataService(manager), auth))
+        .addService(ServerInterceptors.intercept(RequestParsing.withClearParseErrors(new AdminService(manager).bindService()), auth, metrics))
+        .addService(ServerInterceptors.intercept(RequestParsing.withClearParseErrors(new DataService(manager).bindService()), auth, metrics))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();

@@ -3,6 +3,7 @@ package io.vecstore.http;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.http.UriCompliance;
 import io.vecstore.core.namespace.NamespaceManager;
 import io.vecstore.http.auth.Access;
 import io.vecstore.http.auth.Authenticator;
@@ -13,7 +14,6 @@ import io.vecstore.http.metrics.HttpMetrics;
 import io.vecstore.http.routes.Routes;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +30,16 @@ public final class App {
 
   private App() {}
 
+  /** An app that is ready once it listens, with metrics of its own (tests, benchmarks). */
   public static Javalin create(ServerConfig config, NamespaceManager manager) {
-    HttpMetrics metrics = new HttpMetrics(manager::usage);
-    AtomicBoolean ready = new AtomicBoolean(false);
+    return create(config, manager, new HttpMetrics(manager::usage), new Readiness(1));
+  }
+
+  /**
+   * An app recording into {@code metrics} (shared with the other transports) and ready when
+   * {@code readiness} says so; it counts itself as one listener once Jetty listens.
+   */
+  public static Javalin create(ServerConfig config, NamespaceManager manager, HttpMetrics metrics, Readiness readiness) {
     RequestGate gate = new RequestGate();
     return Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
@@ -40,6 +47,14 @@ public final class App {
       c.jsonMapper(new JavalinJackson(JsonCodec.MAPPER, false));
       c.http.maxRequestSize = config.maxBodyBytes();
       c.http.prefer405over404 = true;
+      // A %uXXXX escape (IIS-style UTF-16) is not URL encoding; Jetty accepts it by default and the
+      // path-parameter decoder then fails: refused at the door, 400 like any other bad escape. An
+      // encoded slash (%2F) is allowed, so that a vector id holding '/' has a GET and DELETE route;
+      // no path segment is ever a file path (ids are validated before any disk access).
+      c.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(http.getUriCompliance()
+          .without("vecstore", UriCompliance.Violation.UTF16_ENCODINGS)
+          .with("vecstore", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR)));
+      c.jetty.modifyServletContextHandler(handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
       c.jetty.modifyServer(server -> {
         server.setStopTimeout(30_000);
         server.setErrorHandler(new JettyErrorHandler());
@@ -54,9 +69,9 @@ public final class App {
         gate.exit(ctx);
         metrics.record(ctx, ms);
       });
-      c.events.serverStarted(() -> ready.set(true));
+      c.events.serverStarted(readiness::listenerUp);
       c.events.serverStopping(() -> {
-        ready.set(false);
+        readiness.stopping();
         if (!gate.closeAndDrain(SHUTDOWN_GRACE)) {
           LOG.warn("Requests still running after {} s; stopping anyway", SHUTDOWN_GRACE.toSeconds());
         }
@@ -74,7 +89,7 @@ public final class App {
       c.routes.get("/", ctx -> ctx.redirect("/ui/"), Access.OPEN);
       c.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")), Access.OPEN);
       c.routes.get("/ready", ctx -> {
-        if (ready.get()) {
+        if (readiness.ready()) {
           ctx.json(Map.of("status", "ready"));
         } else {
           ErrorResponses.write(ctx, 503, "not_ready", "Server is starting or shutting down", Map.of());

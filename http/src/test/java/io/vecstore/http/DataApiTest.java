@@ -68,6 +68,27 @@ class DataApiTest extends ServerTestBase {
   }
 
   @Test
+  void anyVectorIdIsReachableByItsPercentEncodedPath() {
+    server.post("/admin/namespaces", "{\"id\":\"odd\",\"name\":\"odd\"}");
+    List<String> ids = List.of("a/b", "/lead", "trail/", "a//b", "../x", "%2F", "sp ace", "q?x=1#f", "é/日本", "100%", "a\\b", ";p=1");
+    StringBuilder body = new StringBuilder("{\"vectors\":[");
+    for (int i = 0; i < ids.size(); i++) {
+      body.append(i == 0 ? "" : ",").append("{\"id\":").append(TestServer.JSON.valueToTree(ids.get(i)).toString())
+          .append(",\"values\":[1,").append(i + 1).append("]}");
+    }
+    assertEquals(200, server.post("/v1/namespaces/odd/vectors", body.append("]}").toString()).status());
+    for (String id : ids) {
+      String path = "/v1/namespaces/odd/vectors/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+      Response fetched = server.get(path);
+      assertEquals(200, fetched.status(), id + " -> " + fetched);
+      assertEquals(id, fetched.json().get("id").asText());
+      assertEquals(200, server.delete(path).status(), id);
+      assertEquals(404, server.get(path).status(), id);
+    }
+    assertEquals(0, server.get("/admin/namespaces/odd/stats").json().get("vector_count").asLong());
+  }
+
+  @Test
   void updateByIdReplacesAndKLargerThanCountReturnsAll() {
     server.post("/admin/namespaces", "{\"id\":\"ns\",\"name\":\"ns\"}");
     server.post("/v1/namespaces/ns/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0],\"metadata\":{\"v\":1}},{\"id\":\"b\",\"values\":[0,1]}]}");

@@ -2,7 +2,10 @@ package io.vecstore.server;
 
 import io.javalin.Javalin;
 import io.vecstore.core.NoCallHome;
+import io.vecstore.core.config.CoreExecutors;
 import io.vecstore.http.App;
+import io.vecstore.http.Readiness;
+import io.vecstore.http.metrics.HttpMetrics;
 import io.vecstore.http.ServerConfig;
 import io.vecstore.core.namespace.NamespaceManager;
 import java.io.PrintStream;
@@ -228,12 +231,15 @@ public final class Main {
     Logger log = LoggerFactory.getLogger(Main.class);
     NamespaceManager manager;
     try {
-      manager = new NamespaceManager(config.managerConfig());
+      manager = new NamespaceManager(config.managerConfig(), CoreExecutors.forThisMachine());
     } catch (Exception e) {
       log.error("Cannot open data directory {}: {}", config.dataDir().toAbsolutePath(), e.toString());
       return 1;
     }
-    Javalin app = App.create(config, manager);
+    // One registry for both transports: gRPC calls and auth failures land in REST's series.
+    HttpMetrics metrics = new HttpMetrics(manager::usage);
+    Readiness readiness = new Readiness(config.grpcPort() != 0 ? 2 : 1);
+    Javalin app = App.create(config, manager, metrics, readiness);
     try {
       app.start(config.host(), config.port());
     } catch (RuntimeException e) {
@@ -248,7 +254,8 @@ public final class Main {
     GrpcServer grpc = null;
     if (config.grpcPort() != 0) {
       try {
-        grpc = GrpcServer.start(grpcOptions(config), manager);
+        grpc = GrpcServer.start(grpcOptions(config, metrics), manager);
+        readiness.listenerUp();
       } catch (IOException | RuntimeException e) {
         log.error("Cannot listen for gRPC on {}:{}: {}", config.host(), config.grpcPort(), e.getMessage());
         app.stop();
@@ -262,6 +269,7 @@ public final class Main {
     }
     GrpcServer grpcServer = grpc;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      readiness.stopping(); // /ready says 503 from the first moment of shutdown
       log.info("Shutting down: finishing requests, committing namespaces");
       int status = 0;
       if (grpcServer != null) {
@@ -303,10 +311,10 @@ public final class Main {
     return 0;
   }
 
-  /** The gRPC server's options: same host and key as HTTP, the body limit as message limit. */
-  static GrpcServer.Options grpcOptions(ServerConfig config) {
+  /** The gRPC server's options: same host, key and metrics as HTTP, the body limit as message limit. */
+  static GrpcServer.Options grpcOptions(ServerConfig config, HttpMetrics metrics) {
     return new GrpcServer.Options(config.host(), config.grpcPort(), config.adminKey(),
-        (int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE), reason -> { });
+        (int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE), metrics::countAuthFailure, metrics::recordGrpc);
   }
 
   private static String hostForUrl(String host) {

@@ -242,6 +242,6 @@ final class IndexCore {
   }
 
   RuntimeException storageFailure(Exception e) {
-    return UnavailableException.namespace(namespaceId, "storage error: " + e.getMessage(), e);
+    return UnavailableException.storage(namespaceId, "storage error: " + e.getMessage(), e);
   }
 }

@@ -19,10 +19,12 @@ final class Compactions {
   private static final Logger LOG = LoggerFactory.getLogger(Compactions.class);
 
   private final Executor compactor;
+  private final DiskSpace disk;
   private final Clock clock;
 
-  Compactions(Executor compactor, Clock clock) {
+  Compactions(Executor compactor, DiskSpace disk, Clock clock) {
     this.compactor = compactor;
+    this.disk = disk;
     this.clock = clock;
   }
 
@@ -37,6 +39,7 @@ final class Compactions {
       if (before.unavailableReason() != null) {
         throw UnavailableException.namespace(ns.id, before.unavailableReason(), null);
       }
+      disk.check(before.storageBytes()); // the merged segments are written beside the old ones
       Compaction started = Compaction.running(clock.instant(), before.storageBytes(), before.deletedCount());
       ns.compaction = started;
       compactor.execute(() -> run(ns, started));

@@ -49,7 +49,6 @@ final class DataOps {
   long upsert(String namespaceId, List<VectorRecord> batch) {
     Namespace ns = registry.require(namespaceId);
     ns.checkStatus(Operation.UPSERT);
-    disk.check();
     NamespaceMeta meta = ns.meta();
     ns.guard().checkBatchSize(meta.quotas(), batch.size());
     write(ns, batch, true);
@@ -59,7 +58,6 @@ final class DataOps {
 
   /** An upsert for an import: every check of {@link #upsert} but status, batch size and rate, and not counted. */
   void importBatch(Namespace ns, List<VectorRecord> batch) {
-    disk.check();
     write(ns, batch, false);
   }
 
@@ -71,6 +69,7 @@ final class DataOps {
     guard.checkDimension(meta.quotas(), dimension);
     checkDimension(meta, dimension, "Vector");
     long estimate = StorageEstimate.of(batch, shape.metadataBytes());
+    disk.check(estimate);
     if (rateLimited) {
       guard.admitRequest(meta.quotas());
     }

@@ -2,17 +2,19 @@ package io.vecstore.core.namespace;
 
 import io.vecstore.core.error.UnavailableException;
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The data directory's free space, read by the maintenance thread and checked by every write: a
- * write is refused (507) while less than the configured minimum is free, so the disk never fills
- * in the middle of a Lucene flush.
+ * The data directory's free space, checked before every write: a write is refused (507
+ * insufficient_storage) when it would leave less than the configured minimum free, so the disk
+ * does not fill in the middle of a log append or a Lucene flush. Reading the figure is one statfs
+ * call, cheap enough for every write; a failed reading keeps the last one.
  *
- * <p>Thread-safety: safe for concurrent use; the figure is a volatile read.
+ * <p>Thread-safety: safe for concurrent use.
  */
 final class DiskSpace {
 
@@ -20,26 +22,38 @@ final class DiskSpace {
 
   private final Path root;
   private final long minFreeBytes;
-  private volatile long freeBytes = Long.MAX_VALUE;
+  private volatile FileStore store;
+  private volatile long lastFree = Long.MAX_VALUE;
 
   DiskSpace(Path root, long minFreeBytes) {
     this.root = root;
     this.minFreeBytes = minFreeBytes;
   }
 
-  void refresh() {
+  /** Bytes free now for this process. */
+  long free() {
     try {
-      freeBytes = Files.getFileStore(root).getUsableSpace();
-    } catch (IOException e) {
+      FileStore s = store;
+      if (s == null) {
+        store = s = Files.getFileStore(root);
+      }
+      lastFree = s.getUsableSpace();
+    } catch (IOException | RuntimeException e) {
       LOG.warn("Cannot read free space of {}: {}", root, e.toString());
+    }
+    return lastFree;
+  }
+
+  /** Throws insufficient storage when writing {@code incomingBytes} would leave less than the minimum free. */
+  void check(long incomingBytes) {
+    long free = free();
+    if (free - incomingBytes < minFreeBytes) {
+      throw UnavailableException.insufficientStorage(free, minFreeBytes + incomingBytes);
     }
   }
 
-  /** Throws insufficient storage while less than the minimum is free. */
-  void check() {
-    long free = freeBytes;
-    if (free < minFreeBytes) {
-      throw UnavailableException.insufficientStorage(free, minFreeBytes);
-    }
+  /** Whether {@code bytes} more can be written (a merge's new segment beside the old ones) above the minimum. */
+  boolean roomFor(long bytes) {
+    return free() - bytes >= minFreeBytes;
   }
 }

@@ -104,7 +104,6 @@ final class Maintenance {
     if (commitDue) {
       lastCommitNanos = System.nanoTime();
     }
-    disk.refresh();
     deleteExpiredPendingDeletions();
   }
 
@@ -120,7 +119,7 @@ final class Maintenance {
         // that still holds the files of segments a merge replaced, so they leave the disk.
         index.refreshInBackground();
       }
-      if (roomToMerge(ns, index)) {
+      if (roomToMerge(ns, index, disk)) {
         index.mergeIfWriteIdle(WRITE_IDLE_MERGE_AFTER.toNanos(), WRITE_IDLE_MERGE_EVERY.toNanos(), WRITE_IDLE_MERGE_MAX_BYTES);
       }
       ns.saveUsageIfChanged();
@@ -132,11 +131,12 @@ final class Maintenance {
   /**
    * Whether a merge into one segment fits the namespace's storage quota: until the merge is
    * committed the old segments stay on disk beside the new one, and a write must not be refused for
-   * bytes that are about to go.
+   * bytes that are about to go. The disk must hold the new segment too, above its reserve.
    */
-  private static boolean roomToMerge(Namespace ns, NamespaceIndex index) {
+  private static boolean roomToMerge(Namespace ns, NamespaceIndex index, DiskSpace disk) {
+    long bytes = index.storageBytes() + index.logBytes();
     Long max = ns.meta().quotas().maxStorageBytes();
-    return max == null || 2 * (index.storageBytes() + index.logBytes()) <= max;
+    return (max == null || 2 * bytes <= max) && disk.roomFor(bytes);
   }
 
   /** Deletes namespaces whose pending_deletion grace period is over. */

@@ -194,7 +194,7 @@ final class Namespace implements KeyedNamespace {
           trustedSize = null; // its recorded size says nothing about an index that cannot open
           sizeChecked = true;
           LOG.error("Namespace {} cannot be opened: {}", id, e.toString());
-          throw UnavailableException.namespace(id, "cannot open index: " + e.getMessage(), e);
+          throw UnavailableException.storage(id, "cannot open index: " + e.getMessage(), e);
         }
       }
       return index;
@@ -212,7 +212,7 @@ final class Namespace implements KeyedNamespace {
       try {
         MetaStore.write(layout.metaFile(id), next);
       } catch (IOException e) {
-        throw UnavailableException.namespace(id, "cannot write namespace.json: " + e.getMessage(), e);
+        throw UnavailableException.storage(id, "cannot write namespace.json: " + e.getMessage(), e);
       }
       meta = next;
       return next;

@@ -84,10 +84,9 @@ public final class NamespaceManager implements Closeable {
     registry.load();
     this.usage = new UsageSampler(new UsageLedger(layout), clock, registry::all);
     DiskSpace disk = new DiskSpace(layout.root(), config.capacity().minFreeDiskBytes());
-    disk.refresh();
     this.data = new DataOps(registry, new RecordValidator(config.limits()), disk, config.defaultNumCandidates(), clock);
     this.snapshots = new NamespaceSnapshots(registry, data, disk, clock, this::create, this::delete);
-    this.compactions = new Compactions(executors.compactor(), clock);
+    this.compactions = new Compactions(executors.compactor(), disk, clock);
     this.maintenance = new Maintenance(config, executors, registry, usage, disk, clock, this::delete);
     maintenance.start();
   }

@@ -141,7 +141,7 @@ public final class NamespaceSnapshots {
     if (id != null && registry.exists(NamespaceIds.requireValid(id))) {
       throw new AlreadyExistsException(id);
     }
-    disk.check();
+    disk.check(0);
     Path work = registry.layout().importingDir(registry.nonce());
     try {
       ArchiveImport.Prepared prepared = ArchiveImport.prepare(archive, work, id, clock.instant());

@@ -15,6 +15,15 @@ final class RecordValidator {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * The longest vector any metric can score: Lucene computes dot products and squared lengths in
+   * 32-bit floats, and two vectors of at most this length keep every such sum (a·b, ‖a‖², ‖a − b‖²)
+   * below Float.MAX_VALUE. A longer one makes scores infinite or NaN: its neighbours vanish from
+   * search results and the graph can no longer be searched (CheckIndex fails).
+   */
+  static final double MAX_NORM = Math.sqrt(Float.MAX_VALUE) / 2;
+  private static final String MAX_NORM_TEXT = String.format(java.util.Locale.ROOT, "%.3g", MAX_NORM);
+
   private final Limits limits;
 
   RecordValidator(Limits limits) {
@@ -64,6 +73,7 @@ final class RecordValidator {
       throw new InvalidRequestException("values of " + what + " must not be empty");
     }
     boolean zero = true;
+    double squares = 0;
     for (int i = 0; i < values.length; i++) {
       float v = values[i];
       if (!Float.isFinite(v)) {
@@ -71,6 +81,13 @@ final class RecordValidator {
             "values of " + what + " must be finite 32-bit floats, got: " + v + " at index " + i);
       }
       zero &= v == 0f;
+      squares += (double) v * v;
+    }
+    double norm = Math.sqrt(squares);
+    if (norm > MAX_NORM) {
+      throw new InvalidRequestException(
+          "values of " + what + " are too large: the vector's length (L2 norm) must be at most " + MAX_NORM_TEXT
+              + ", got: " + String.format(java.util.Locale.ROOT, "%.3g", norm));
     }
     if (zero && metric == Metric.COSINE) {
       throw new InvalidRequestException(
@@ -80,7 +97,7 @@ final class RecordValidator {
 
   /** Returns the metadata's size as JSON. */
   private int validateMetadata(String what, JsonNode metadata) {
-    int depth = depth(metadata, 1);
+    int depth = depth(what, metadata, 1);
     if (depth > limits.maxMetadataDepth()) {
       throw new InvalidRequestException(
           "metadata of " + what + " nests " + depth + " levels deep, over the limit of " + limits.maxMetadataDepth());
@@ -98,7 +115,11 @@ final class RecordValidator {
     return bytes;
   }
 
-  private int depth(JsonNode node, int level) {
+  /**
+   * How deep the containers nest; also refuses NaN and ±Infinity (which the JSON reader accepts so
+   * that they get this message): metadata holds JSON values, and those are not JSON numbers.
+   */
+  private int depth(String what, JsonNode node, int level) {
     if (level > limits.maxMetadataDepth()) {
       return level; // deep enough to reject; stop walking
     }
@@ -106,7 +127,10 @@ final class RecordValidator {
     if (node.isContainerNode()) {
       for (JsonNode child : node) {
         if (child.isContainerNode()) {
-          max = Math.max(max, depth(child, level + 1));
+          max = Math.max(max, depth(what, child, level + 1));
+        } else if (child.isNumber() && (child.isDouble() || child.isFloat()) && !Double.isFinite(child.doubleValue())) {
+          throw new InvalidRequestException(
+              "metadata of " + what + " must hold finite numbers, got: " + child.asText());
         }
       }
     }

@@ -77,7 +77,7 @@ class StorageFaultTest {
       for (int i = 30; i < 40; i++) {
         int n = i;
         UnavailableException e = assertThrows(UnavailableException.class, () -> manager.upsert("sick", one("a" + n, n)));
-        assertEquals("namespace_unavailable", e.code());
+        assertEquals("insufficient_storage", e.code(), "a full disk says so (HTTP 507)");
         assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
       }
       assertThrows(UnavailableException.class,

@@ -2,7 +2,6 @@ package io.vecstore.http.dto;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vecstore.core.error.InvalidRequestException;
-import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.TreeSet;
@@ -110,15 +109,19 @@ final class Body {
     if (v.isIntegralNumber() && v.canConvertToLong()) {
       return v.longValue();
     }
-    if (v.isNumber()) {
-      BigDecimal d = v.decimalValue();
+    if (v.isNumber() && isFinite(v)) {
       try {
-        return d.stripTrailingZeros().longValueExact();
-      } catch (ArithmeticException e) {
+        return v.decimalValue().stripTrailingZeros().longValueExact();
+      } catch (ArithmeticException | NumberFormatException e) {
         // not integral or out of range: reported below
       }
     }
     throw new InvalidRequestException(field + " must be an integer, got: " + JsonTypes.describe(v));
+  }
+
+  /** False for the NaN and Infinity literals the parser reads (so that they get a message, not a parse error). */
+  static boolean isFinite(JsonNode number) {
+    return !number.isFloatingPointNumber() || !(number.isDouble() || number.isFloat()) || Double.isFinite(number.doubleValue());
   }
 
   /** A JSON array of numbers as 32-bit floats; non-finite values are left for core to reject by index. */

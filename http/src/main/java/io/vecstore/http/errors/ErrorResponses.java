@@ -37,7 +37,7 @@ public final class ErrorResponses {
       case NotFoundException x -> 404;
       case AlreadyExistsException x -> 409;
       case TooManyRequestsException x -> 429;
-      case UnavailableException x -> 503;
+      case UnavailableException x -> x.insufficientStorage() ? 507 : 503;
       case UnauthenticatedException x -> 401;
       case ForbiddenException x -> 403;
     };

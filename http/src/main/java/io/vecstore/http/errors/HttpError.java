@@ -31,4 +31,9 @@ public final class HttpError extends RuntimeException {
     return new HttpError(415, "unsupported_media_type",
         "Content-Type must be application/json, got: " + contentType);
   }
+
+  public static HttpError unreadableBody(java.io.IOException cause) {
+    String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return new HttpError(400, "malformed_body", "Request body could not be read: " + reason);
+  }
 }

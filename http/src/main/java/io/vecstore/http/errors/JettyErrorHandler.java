@@ -17,6 +17,12 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class JettyErrorHandler extends ErrorHandler {
 
+  /** A JSON body for every method: Jetty writes one only for GET, POST and HEAD by default. */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   @Override
   protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
       Callback callback) {

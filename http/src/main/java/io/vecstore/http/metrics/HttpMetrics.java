@@ -17,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vecstore.core.usage.NamespaceUsage;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +33,7 @@ public final class HttpMetrics implements AutoCloseable {
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final NamespaceMetrics namespaces = new NamespaceMetrics(registry);
   private final Supplier<List<NamespaceUsage>> usage;
+  private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
   /** @param usage the namespaces' figures, read at every scrape */
   public HttpMetrics(Supplier<List<NamespaceUsage>> usage) {
@@ -60,14 +62,28 @@ public final class HttpMetrics implements AutoCloseable {
 
   /** Records one finished request; called by Javalin's request logger for every request. */
   public void record(Context ctx, float millis) {
-    Timer.builder("vecstore_http_server_requests")
-        .description("HTTP requests by route template, method and status")
-        .tag("method", ctx.method().name())
-        .tag("route", routeOf(ctx))
-        .tag("status", Integer.toString(ctx.statusCode()))
-        .publishPercentileHistogram()
-        .register(registry)
+    timer(ctx.method().name(), routeOf(ctx), Integer.toString(ctx.statusCode()))
         .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Records one finished gRPC call in the same series as REST requests: method {@code GRPC}, the
+   * call's full method name as route ({@code /vecstore.v1.VecStoreService/Query}, its HTTP/2 path),
+   * and its status code name ({@code OK}, {@code NOT_FOUND}, …) as status.
+   */
+  public void recordGrpc(String fullMethodName, String code, long nanos) {
+    timer("GRPC", "/" + fullMethodName, code).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The timer of one method, route and status, looked up once and kept (a lookup per request showed in profiles). */
+  private Timer timer(String method, String route, String status) {
+    return timers.computeIfAbsent(method + ' ' + route + ' ' + status, k -> Timer.builder("vecstore_http_server_requests")
+        .description("Requests by method, route template and status (REST; gRPC calls as method GRPC)")
+        .tag("method", method)
+        .tag("route", route)
+        .tag("status", status)
+        .publishPercentileHistogram()
+        .register(registry));
   }
 
   private static String routeOf(Context ctx) {

@@ -7,7 +7,6 @@ import io.vecstore.http.errors.HttpError;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 
 /** Reads a request body as JSON: checks the content type and enforces the size limit while reading. */
@@ -62,7 +61,9 @@ final class JsonBodies {
       }
       return out.toByteArray();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // The body ended early or its framing is broken (a bad chunk, a Content-Length the client did
+      // not send): the request is malformed, whatever the socket's own words for it.
+      throw HttpError.unreadableBody(e);
     }
   }
 }

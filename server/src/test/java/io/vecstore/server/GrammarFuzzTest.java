@@ -1,4 +1,7 @@
-package io.vecstore.http;
+package io.vecstore.server;
+
+import io.vecstore.http.ServerConfig;
+import io.vecstore.http.TestServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,9 +13,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.vecstore.core.index.IndexFiles;
 import io.vecstore.grpc.GrpcServer;
-import io.vecstore.http.FuzzGrammar.FuzzRequest;
-import io.vecstore.http.RawHttp.Answer;
-import io.vecstore.http.RawHttp.NoAnswer;
+import io.vecstore.server.FuzzGrammar.FuzzRequest;
+import io.vecstore.server.RawHttp.Answer;
+import io.vecstore.server.RawHttp.NoAnswer;
 import io.vecstore.http.TestServer.Response;
 import io.vecstore.testdata.Lucene9Index;
 import java.io.IOException;
@@ -88,7 +91,7 @@ class GrammarFuzzTest {
     ServerConfig config = ServerConfig.defaults(dataDir).withPort(0).withMaxBodyBytes(MAX_BODY).withAdminKey(ADMIN_KEY);
     TestServer server = TestServer.start(config);
     server.useKey(ADMIN_KEY);
-    GrpcServer grpc = GrpcServer.start(new GrpcServer.Options("127.0.0.1", 0, ADMIN_KEY, MAX_BODY, reason -> { }), server.manager());
+    GrpcServer grpc = GrpcServer.start(new GrpcServer.Options("127.0.0.1", 0, ADMIN_KEY, MAX_BODY, reason -> { }, GrpcServer.CallRecorder.NONE), server.manager());
     long started = System.nanoTime();
     try {
       Map<String, String> sentVectors = createSentinels(server);
@@ -198,6 +201,16 @@ class GrammarFuzzTest {
             && !req.version.equals("HTTP/1.1") && !req.version.equals("HTTP/1.0");
         if (unsupportedVersion) {
           count("505 for a well-formed unsupported version " + req.version);
+        }
+        // Jetty's parser answers 505 itself to a version token it cannot read (FOO, none at all),
+        // before any handler runs: it cannot tell "FOO" from "HTTP/1.2" ("Unknown Version"). Counted
+        // apart, with its JSON error body required; not a failure of ours.
+        boolean unreadableVersion = a.status() == 505 && (req.head()
+            ? !req.version.matches("HTTP/1\\.[01]") // HEAD: no body to read the reason from
+            : code != null && (a.bodyText().contains("Unknown Version") || a.bodyText().contains("HTTP/0.9 not supported")));
+        if (unreadableVersion && !unsupportedVersion) {
+          count("505 from Jetty for an unreadable version token");
+          unsupportedVersion = true;
         }
         if (a.status() >= 500 && !unsupportedVersion) {
           findings.add("5xx", a.status() + " " + code + " " + messageShape(a), req.route,
@@ -450,7 +463,11 @@ class GrammarFuzzTest {
     if (metadata != null && !metadata.equals(got.get("metadata"))) {
       for (var field : metadata.properties()) {
         JsonNode back = got.path("metadata").get(field.getKey());
-        if (!field.getValue().equals(back)) {
+        // Metadata numbers are exact decimals: the same number comes back, whatever its spelling
+        // (-0.0 is 0.0, a decimal has no negative zero).
+        boolean sameNumber = field.getValue().isNumber() && back != null && back.isNumber()
+            && field.getValue().decimalValue().compareTo(back.decimalValue()) == 0;
+        if (!field.getValue().equals(back) && !sameNumber) {
           findings.add("round-trip", "metadata value not returned as sent: " + field.getValue() + " came back as " + back,
               "POST /v1/namespaces/{ns}/vectors", "upsert of " + key + ": " + abbreviate(sent, 300), "fetched: " + abbreviate(fetched, 300));
         }

@@ -1,4 +1,4 @@
-package io.vecstore.http;
+package io.vecstore.server;
 
 import com.google.protobuf.ListValue;
 import com.google.protobuf.NullValue;

@@ -1,4 +1,4 @@
-package io.vecstore.http;
+package io.vecstore.server;
 
 import java.util.ArrayList;
 import java.util.List;

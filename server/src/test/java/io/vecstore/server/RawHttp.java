@@ -1,4 +1,4 @@
-package io.vecstore.http;
+package io.vecstore.server;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,17 +1,16 @@
-package io.vecstore.http;
+package io.vecstore.server;
 
-import static io.vecstore.http.FuzzJson.arr;
-import static io.vecstore.http.FuzzJson.bool;
-import static io.vecstore.http.FuzzJson.num;
-import static io.vecstore.http.FuzzJson.obj;
-import static io.vecstore.http.FuzzJson.str;
+import static io.vecstore.server.FuzzJson.arr;
+import static io.vecstore.server.FuzzJson.bool;
+import static io.vecstore.server.FuzzJson.num;
+import static io.vecstore.server.FuzzJson.obj;
+import static io.vecstore.server.FuzzJson.str;
 
-import io.vecstore.http.FuzzJson.Arr;
-import io.vecstore.http.FuzzJson.J;
-import io.vecstore.http.FuzzJson.Obj;
-import io.vecstore.http.FuzzJson.Raw;
-import io.vecstore.http.FuzzJson.Slot;
-import io.vecstore.http.FuzzJson.Str;
+import io.vecstore.server.FuzzJson.Arr;
+import io.vecstore.server.FuzzJson.J;
+import io.vecstore.server.FuzzJson.Obj;
+import io.vecstore.server.FuzzJson.Raw;
+import io.vecstore.server.FuzzJson.Slot;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
