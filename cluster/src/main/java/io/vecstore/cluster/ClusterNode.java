@@ -71,6 +71,11 @@ public final class ClusterNode implements AutoCloseable {
     this.leader = new Leader(client, layout, state, placements, Balancer.standard(), scheduler, config.balanceInterval());
     this.caches = new Caches(client, layout, state);
     this.forwarder = new Forwarder(config.nodeId(), () -> state.nodes().values(), config.forwardTimeout());
+    // Closed in reverse order; these hold threads (or may) from construction on.
+    started.add(client);
+    started.add(scheduler);
+    started.add(forwarder);
+    started.add(mover);
   }
 
   /**
@@ -105,7 +110,6 @@ public final class ClusterNode implements AutoCloseable {
     Thread starter = new Thread(client::start, "vecstore-cluster-" + config.nodeId() + "-zk");
     starter.start();
     starter.join();
-    started.add(client);
     if (!client.blockUntilConnected((int) config.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
       throw new ClusterUnavailableException("could not reach ZooKeeper at " + config.connectString()
           + " within " + config.connectionTimeout(), null);
@@ -128,9 +132,6 @@ public final class ClusterNode implements AutoCloseable {
       }
     });
     state.onMembership(leader::trigger);
-    started.add(scheduler);
-    started.add(forwarder);
-    started.add(mover);
     membership.register(namespaceLoads());
     started.add(membership);
     caches.start(config.connectionTimeout().multipliedBy(2));
@@ -242,6 +243,11 @@ public final class ClusterNode implements AutoCloseable {
     return client;
   }
 
+  /** How many nodes are live, as this node sees them (for the {@code vecstore_cluster_nodes} gauge). */
+  public int liveNodeCount() {
+    return state.nodeCount();
+  }
+
   /** Whether this node currently runs the balancer. */
   public boolean isLeader() {
     return leader.isLeader();
@@ -256,6 +262,8 @@ public final class ClusterNode implements AutoCloseable {
     membership.markLeaving();
     leader.close();
     HandOffReport report = mover.handOff(timeout);
+    // What could not be moved stays here unwritable: once deregistered it could be reassigned.
+    fence.retire();
     membership.close();
     if (!report.complete()) {
       LOG.warn("node {}: hand-off left {} namespaces here: {}", config.nodeId(), report.failed().size(), report.failed());
@@ -269,7 +277,7 @@ public final class ClusterNode implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    fence.close();
+    fence.retire();
     for (int i = started.size() - 1; i >= 0; i--) {
       AutoCloseable resource = started.get(i);
       try {

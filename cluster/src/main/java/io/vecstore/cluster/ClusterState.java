@@ -44,6 +44,10 @@ final class ClusterState {
     return nodes.get(nodeId);
   }
 
+  int nodeCount() {
+    return nodes.size();
+  }
+
   Map<String, NodeInfo> nodes() {
     return Map.copyOf(nodes);
   }

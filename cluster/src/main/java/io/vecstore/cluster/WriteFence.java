@@ -28,6 +28,7 @@ public final class WriteFence {
   private final BooleanSupplier connected;
   private final Set<String> sealed = ConcurrentHashMap.newKeySet();
   private long generation;
+  private boolean retired;
   private volatile boolean open;
 
   WriteFence(ClusterState state, BooleanSupplier connected) {
@@ -74,9 +75,16 @@ public final class WriteFence {
     return ++generation;
   }
 
+  /** Refuses every write from now on: the node left the cluster or is closing. */
+  synchronized void retire() {
+    retired = true;
+    open = false;
+    generation++;
+  }
+
   /** Reopens unless the connection changed again since {@code expectedGeneration} was handed out. */
   synchronized boolean openIfCurrent(long expectedGeneration) {
-    if (generation == expectedGeneration) {
+    if (generation == expectedGeneration && !retired) {
       open = true;
     }
     return open;

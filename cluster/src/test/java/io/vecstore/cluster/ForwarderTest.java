@@ -76,6 +76,8 @@ class ForwarderTest {
     headers.put("Authorization", List.of("Bearer k1"));
     headers.put("Content-Type", List.of("application/octet-stream"));
     headers.put("X-Multi", List.of("one", "two"));
+    headers.put("Via", List.of("1.1 front"));
+    headers.put("Date", List.of("Sun, 06 Dec 2026 02:00:00 GMT"));
     headers.put("Connection", List.of("keep-alive, X-Hop"));
     headers.put("X-Hop", List.of("only for this hop"));
     headers.put("Keep-Alive", List.of("timeout=5"));
@@ -102,6 +104,8 @@ class ForwarderTest {
     assertEquals(List.of("Bearer k1"), values(got.headers(), "Authorization"));
     assertEquals(List.of("one", "two"), values(got.headers(), "X-Multi"));
     assertEquals(List.of("self"), values(got.headers(), Forwarder.FORWARDED_BY));
+    assertEquals(List.of("1.1 front"), values(got.headers(), "Via"));
+    assertEquals(List.of("Sun, 06 Dec 2026 02:00:00 GMT"), values(got.headers(), "Date"));
     for (String dropped : List.of("X-Hop", "Keep-Alive", "TE", "Proxy-Authorization")) {
       assertEquals(List.of(), values(got.headers(), dropped), dropped + " must not be forwarded");
     }

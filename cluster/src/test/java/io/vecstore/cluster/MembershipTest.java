@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import org.apache.curator.test.KillSession;
 import org.apache.zookeeper.data.Stat;
@@ -61,6 +62,20 @@ class MembershipTest {
     assertTrue(e.getMessage().endsWith("Give this node another --node-id, or stop the other one."), e.getMessage());
     // It first waits out a session timeout, in case the holder is a crashed earlier run.
     assertTrue(System.nanoTime() - start >= TestZooKeeper.SESSION.toNanos());
+  }
+
+  @Test
+  void failsToStartWhenZooKeeperIsUnreachable() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = probe.getLocalPort();
+    }
+    ClusterConfig config = ClusterConfig.of("127.0.0.1:" + closedPort, "lonely", java.net.URI.create("http://127.0.0.1:1"))
+        .withTimeouts(TestZooKeeper.SESSION, Duration.ofMillis(500));
+    ClusterUnavailableException e = assertThrows(ClusterUnavailableException.class,
+        () -> ClusterNode.start(config, Map::of, (id, target, epoch) -> {}));
+    assertEquals("could not reach ZooKeeper at 127.0.0.1:" + closedPort + " within PT0.5S", e.getMessage());
+    assertEquals("cluster_unavailable", e.code());
   }
 
   @Test

@@ -73,6 +73,7 @@ class RebalanceTest {
 
     HandOffReport report = a.handOff(Duration.ofSeconds(20));
     assertTrue(report.complete(), report.toString());
+    assertTrue(a.fence().check(mine.get(0)) instanceof FenceResult.NotOwner, "a takes no writes once it left");
     assertEquals(mine, List.copyOf(report.moved().keySet()));
     a.close();
     await(WAIT, () -> b.view().node("a") == null, "a deregistered");
