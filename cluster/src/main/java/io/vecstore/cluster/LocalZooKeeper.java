@@ -23,7 +23,9 @@ import org.apache.zookeeper.server.quorum.QuorumPeerConfig;
  *
  * <p>Prints {@code ZooKeeper listening on 127.0.0.1:PORT} once it accepts connections and stops
  * on SIGTERM (or Ctrl-C). As a class: {@link #start} then {@link #close}; thread-safe; whoever
- * starts it closes it.
+ * starts it closes it. ZooKeeper reads the admin-server switch from a system property only:
+ * {@link #main} sets {@code zookeeper.admin.enableServer=false}; a program that embeds this class
+ * with Jetty on its class path must set it in its own main.
  */
 public final class LocalZooKeeper implements AutoCloseable {
 

@@ -82,6 +82,9 @@
  *       refuse writes begun under an older ownership.
  *   <li>Reads are not fenced: a node cut off from ZooKeeper keeps serving reads of the
  *       namespaces it owned (possibly stale after a reassignment it has not heard of).
+ *   <li>After a reconnect, writes wait for one ZooKeeper read per namespace the node owns
+ *       (sequential: about a second per thousand namespaces on a LAN). Namespaces given to the
+ *       node while it was away become writable when its cache hears of them.
  *   <li>A transfer whose answer was lost keeps the namespace sealed (writes refused) until
  *       ZooKeeper answers again and the outcome is known.
  *   <li>{@code reassign} moves ownership only; restoring the data on the new owner is the
