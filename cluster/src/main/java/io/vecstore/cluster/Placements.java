@@ -1,0 +1,216 @@
+package io.vecstore.cluster;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Placement of namespaces in {@code <root>/namespaces/<id>}: claims for new namespaces, and the
+ * compare-and-set changes of an existing one. Every change is a ZooKeeper versioned write (create
+ * fails if the znode exists; setData and delete carry the version read just before), so two
+ * nodes racing on one namespace cannot both succeed. Each successful write is applied to this
+ * node's view at once, before the cache hears of it.
+ *
+ * <p>Thread-safe. Owned by {@link ClusterNode}; do not close. Every method may throw
+ * {@link ClusterUnavailableException} when ZooKeeper does not answer; then the write may or may
+ * not have happened (read the placement again to know).
+ */
+public final class Placements {
+
+  private final CuratorFramework client;
+  private final ZkLayout layout;
+  private final ClusterState state;
+
+  Placements(CuratorFramework client, ZkLayout layout, ClusterState state) {
+    this.client = client;
+    this.layout = layout;
+    this.state = state;
+  }
+
+  /**
+   * Places a new namespace on the live, non-leaving node with the least load: fewest vectors,
+   * then fewest storage bytes (both as the nodes last published), then fewest namespaces (as
+   * the placements say now), then the smallest node id. Creates the znode at epoch 1, owned.
+   *
+   * @throws ClusterUnavailableException no live node is known, or ZooKeeper did not answer
+   */
+  public ClaimResult claim(String namespaceId) {
+    Ids.requireNamespaceId(namespaceId);
+    Placement cached = state.placement(namespaceId);
+    if (cached != null) {
+      return new ClaimResult.AlreadyPlaced(cached);
+    }
+    Placement placement = Placement.initial(namespaceId, leastLoadedNode(namespaceId));
+    String path = layout.namespace(namespaceId);
+    try {
+      Stat stat = new Stat();
+      ZkCall.run("claim " + namespaceId, () -> client.create().storingStatIn(stat)
+          .creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, Json.placement(placement)));
+      state.apply(new StoredPlacement(placement, stat.getVersion(), stat.getMzxid()));
+      return new ClaimResult.Claimed(placement);
+    } catch (KeeperException.NodeExistsException e) {
+      return new ClaimResult.AlreadyPlaced(read(namespaceId) instanceof StoredPlacement s ? s.placement() : null);
+    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+      throw new IllegalStateException("unexpected answer to a create of " + path, e);
+    }
+  }
+
+  /** Deletes the placement (the namespace was deleted) if its epoch is {@code expectedEpoch}. */
+  public CasResult release(String namespaceId, long expectedEpoch) {
+    StoredPlacement current = read(namespaceId);
+    if (current == null || current.placement().epoch() != expectedEpoch) {
+      return conflict(current);
+    }
+    try {
+      ZkCall.run("release " + namespaceId, () -> client.delete().withVersion(current.version())
+          .forPath(layout.namespace(namespaceId)));
+      state.delete(namespaceId, current.modifiedZxid());
+      return new CasResult.Done(current.placement());
+    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+      return conflict(read(namespaceId));
+    } catch (KeeperException.NodeExistsException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Gives the namespace from {@code from} to {@code to}: allowed when the owner is {@code from}
+   * at {@code expectedEpoch} (owned, or moving to {@code to}); writes owner {@code to}, epoch+1,
+   * owned. This is the last step of a move, made by {@code from} itself once its writes are
+   * sealed. To take a namespace from an owner that is not live, use {@link #reassign}.
+   */
+  public CasResult transfer(String namespaceId, String from, String to, long expectedEpoch) {
+    Ids.requireNodeId("to", to);
+    StoredPlacement current = read(namespaceId);
+    if (current == null) {
+      return conflict(null);
+    }
+    Placement p = current.placement();
+    boolean expected = p.owner().equals(from) && p.epoch() == expectedEpoch && !to.equals(from)
+        && (!p.isMoving() || p.target().equals(to));
+    if (!expected) {
+      // A retry after a lost answer finds its own write done: that is success, not a conflict.
+      return p.owner().equals(to) && p.epoch() == expectedEpoch + 1 && !p.isMoving()
+          ? new CasResult.Done(p) : conflict(current);
+    }
+    return write(current, p.transferredTo(to), "transfer");
+  }
+
+  /**
+   * Gives a namespace whose owner is <i>not live</i> to {@code to} (an operator's repair after a
+   * node was lost for good; its data must be restored on {@code to} separately). One ZooKeeper
+   * transaction checks that the owner has no node znode (it creates and deletes it) and writes
+   * owner {@code to}, epoch+1, owned at the version read; so it fails with a conflict if the old
+   * owner is live, and an old owner that comes back registers before it re-reads its placements
+   * (see {@link WriteFence}), so it sees the new owner before it could write.
+   */
+  public CasResult reassign(String namespaceId, String to, long expectedEpoch) {
+    Ids.requireNodeId("to", to);
+    StoredPlacement current = read(namespaceId);
+    if (current == null || current.placement().epoch() != expectedEpoch || current.placement().owner().equals(to)) {
+      return conflict(current);
+    }
+    Placement next = current.placement().transferredTo(to);
+    String ownerNode = layout.node(current.placement().owner());
+    try {
+      List<CuratorTransactionResult> results = ZkCall.run("reassign " + namespaceId, () -> client.transaction().forOperations(
+          client.transactionOp().create().forPath(ownerNode),
+          client.transactionOp().delete().forPath(ownerNode),
+          client.transactionOp().setData().withVersion(current.version())
+              .forPath(layout.namespace(namespaceId), Json.placement(next))));
+      Stat stat = results.get(2).getResultStat();
+      state.apply(new StoredPlacement(next, stat.getVersion(), stat.getMzxid()));
+      return new CasResult.Done(next);
+    } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      return conflict(read(namespaceId));
+    }
+  }
+
+  /**
+   * Marks the namespace as moving to {@code target} (the leader's or a leaving node's request to
+   * its owner); allowed when it is owned at {@code expectedEpoch} by a node other than the target.
+   * The owner notices and runs the move through its {@link MoveExecutor}.
+   */
+  public CasResult markMoving(String namespaceId, String target, long expectedEpoch) {
+    Ids.requireNodeId("target", target);
+    StoredPlacement current = read(namespaceId);
+    if (current == null || current.placement().isMoving() || current.placement().epoch() != expectedEpoch
+        || current.placement().owner().equals(target)) {
+      return conflict(current);
+    }
+    return write(current, current.placement().movingTo(target), "mark moving");
+  }
+
+  /** Ends a move that failed or was abandoned: back to owned, same owner and epoch. */
+  public CasResult cancelMove(String namespaceId, long expectedEpoch) {
+    StoredPlacement current = read(namespaceId);
+    if (current == null || !current.placement().isMoving() || current.placement().epoch() != expectedEpoch) {
+      return conflict(current);
+    }
+    return write(current, current.placement().settled(), "cancel move");
+  }
+
+  /** The placement as this node's cache has it (no ZooKeeper round trip), or null. */
+  public Placement cached(String namespaceId) {
+    return state.placement(namespaceId);
+  }
+
+  /** Like {@link #read}, after a sync: sees every write ZooKeeper had committed before the call. */
+  StoredPlacement readSynced(String namespaceId) {
+    try {
+      ZkCall.run("sync " + namespaceId, () -> client.sync().forPath(layout.namespaces()));
+    } catch (KeeperException e) {
+      throw new IllegalStateException(e);
+    }
+    return read(namespaceId);
+  }
+
+  /** Reads the placement from ZooKeeper and applies it to the view (if newer); null if none. */
+  StoredPlacement read(String namespaceId) {
+    Ids.requireNamespaceId(namespaceId);
+    String path = layout.namespace(namespaceId);
+    try {
+      Stat stat = new Stat();
+      byte[] data = ZkCall.run("read " + namespaceId, () -> client.getData().storingStatIn(stat).forPath(path));
+      StoredPlacement stored = new StoredPlacement(Json.placement(namespaceId, data), stat.getVersion(), stat.getMzxid());
+      state.apply(stored);
+      return stored;
+    } catch (KeeperException.NoNodeException e) {
+      return null;
+    } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private CasResult write(StoredPlacement current, Placement next, String what) {
+    String id = next.namespaceId();
+    try {
+      Stat stat = ZkCall.run(what + " " + id, () -> client.setData().withVersion(current.version())
+          .forPath(layout.namespace(id), Json.placement(next)));
+      state.apply(new StoredPlacement(next, stat.getVersion(), stat.getMzxid()));
+      return new CasResult.Done(next);
+    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      StoredPlacement now = read(id);
+      // Curator retries a write whose answer was lost; the retry then sees its own change.
+      return now != null && now.placement().equals(next) ? new CasResult.Done(next) : conflict(now);
+    } catch (KeeperException.NodeExistsException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String leastLoadedNode(String namespaceId) {
+    NodeInfo node = state.leastLoaded(n -> !n.leaving(), Map.of());
+    if (node == null) {
+      throw new ClusterUnavailableException("cannot place namespace " + namespaceId + ": no live node is known", null);
+    }
+    return node.nodeId();
+  }
+
+  private static CasResult conflict(StoredPlacement current) {
+    return new CasResult.Conflict(current == null ? null : current.placement());
+  }
+}
