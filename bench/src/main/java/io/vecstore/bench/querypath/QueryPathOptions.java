@@ -74,10 +74,15 @@ public record QueryPathOptions(
 
   /** Options from the command line ({@code args} holds {@code --query-path} and the other flags). */
   public static QueryPathOptions parse(List<String> args) {
-    for (String arg : args) {
-      if (arg.startsWith("--") && !arg.equals("--query-path") && !FLAGS.contains(arg)) {
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("--query-path") || arg.equals("--quick")) {
+        continue;
+      }
+      if (!FLAGS.contains(arg)) {
         throw new IllegalArgumentException("unknown flag " + arg + " for --query-path\n" + usage());
       }
+      i++; // its value, which may itself start with "--" (--server-java-options)
     }
     boolean quick = args.contains("--quick");
     Path benchData = Path.of(flag(args, "--bench-data", "bench-data"));

@@ -166,6 +166,24 @@ class QueryPathQuickRunTest {
   }
 
   @Test
+  void parsesFlagsWithValuesThatLookLikeFlags() {
+    QueryPathOptions o = QueryPathOptions.parse(List.of("--query-path", "--server-java-options", "--add-opens x=y -Xmx1g",
+        "--connections", "1", "--candidates", "40,100,200", "--bench-data", "/b"));
+    assertEquals(List.of("--add-opens", "x=y", "-Xmx1g"), o.serverJavaOptions());
+    assertEquals(List.of(1), o.connections());
+    assertEquals(List.of(40, 100, 200), o.candidates());
+    assertEquals(Path.of("/b/wordnet-minilm"), o.dataDir());
+    assertEquals(40_000, o.base());
+    assertEquals(10, o.roundSeconds());
+    assertEquals(QueryPathOptions.QUICK_BASE, QueryPathOptions.parse(List.of("--query-path", "--quick")).base());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> QueryPathOptions.parse(List.of("--query-path", "--scenarios", "ingest")));
+    assertTrue(e.getMessage().startsWith("unknown flag --scenarios for --query-path"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> QueryPathOptions.parse(List.of("--query-path", "--candidates", "5")));
+    assertEquals("num_candidates must be between 10 and 10000, got: [5]", e.getMessage());
+  }
+
+  @Test
   void bodiesAndLatencyFigures() {
     String q = Bodies.query(new float[] {0.5f, -1f}, 10, 40);
     assertEquals("{\"vector\":[0.5,-1.0],\"k\":10,\"num_candidates\":40}", q);
