@@ -6,6 +6,8 @@ import io.vecstore.bench.dataset.Dataset;
 import io.vecstore.bench.dataset.DatasetBuilder;
 import io.vecstore.bench.dataset.SyntheticDataset;
 import io.vecstore.bench.dataset.WordNetCorpus;
+import io.vecstore.bench.querypath.QueryPathBench;
+import io.vecstore.bench.querypath.QueryPathOptions;
 import io.vecstore.core.index.Quantization;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +36,7 @@ public final class BenchMain {
   public static void main(String[] args) throws Exception {
     List<String> a = Arrays.asList(args);
     if (a.contains("--help") || a.contains("-h")) {
-      System.out.println(usage());
+      System.out.println(a.contains("--query-path") ? QueryPathOptions.usage() : usage());
       return;
     }
     if (a.contains("--make-data")) {
@@ -44,6 +46,10 @@ public final class BenchMain {
       } else {
         DatasetBuilder.ensure(dir, WordNetCorpus.DEFAULT_DIR, 0, Runtime.getRuntime().availableProcessors());
       }
+      return;
+    }
+    if (a.contains("--query-path")) {
+      QueryPathBench.run(QueryPathOptions.parse(a), machine());
       return;
     }
     BenchOptions options = parse(a);
@@ -133,7 +139,8 @@ public final class BenchMain {
     return report;
   }
 
-  private static Map<String, Object> machine() {
+  /** The machine the bench runs on: cpu model, cores, java, os, heap, whether Lucene's SIMD module is there. */
+  public static Map<String, Object> machine() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cpu", cpuModel());
     m.put("cores", Runtime.getRuntime().availableProcessors());
@@ -163,6 +170,7 @@ public final class BenchMain {
   static String usage() {
     return """
         usage: bin/vecstore bench [--quick] [--out DIR] [flags]
+               bin/vecstore bench --query-path [--quick] [flags]   (its flags: bin/vecstore bench --query-path --help)
           --quick                synthetic seeded set (2,000 x 64-d, 200 queries) instead of the real embeddings
           --out DIR              results.json and results.md (default bench-data/results)
           --data DIR             real data set (default bench-data/wordnet-minilm; built there when missing)
