@@ -114,7 +114,7 @@ public record QueryPathOptions(
       Path code = Path.of(QueryPathOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       for (Path p = code; p != null; p = p.getParent()) {
         if (p.getFileName() != null && p.getFileName().toString().equals("target")) {
-          Path jar = p.getParent().resolveSibling("http").resolve("target").resolve("vecstore.jar");
+          Path jar = p.getParent().resolveSibling("server").resolve("target").resolve("vecstore.jar");
           if (Files.isDirectory(jar.getParent().getParent())) {
             return jar;
           }
@@ -123,7 +123,7 @@ public record QueryPathOptions(
     } catch (URISyntaxException | RuntimeException e) {
       // not run from a build tree: the relative default below
     }
-    return Path.of("http", "target", "vecstore.jar");
+    return Path.of("server", "target", "vecstore.jar");
   }
 
   /** The flags of this mode, for --help. */
