@@ -38,6 +38,8 @@ final class IndexCore {
 
   final String namespaceId;
   final Metric metric;
+  /** How the graph holds the vectors; with NONE its scores are the exact ones, in float precision. */
+  final Quantization quantization;
   final Directory directory;
   final Path indexPath;
   final IndexWriter writer;
@@ -58,10 +60,12 @@ final class IndexCore {
   volatile boolean closed;
   volatile long lastSearchNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1); // never searched yet
 
-  IndexCore(String namespaceId, Metric metric, Directory directory, Path indexPath, IndexWriter writer,
-      WriteAheadLog wal, IndexSettings settings, Supplier<Map<String, String>> commitData) throws IOException {
+  IndexCore(String namespaceId, Metric metric, Quantization quantization, Directory directory, Path indexPath,
+      IndexWriter writer, WriteAheadLog wal, IndexSettings settings, Supplier<Map<String, String>> commitData)
+      throws IOException {
     this.namespaceId = namespaceId;
     this.metric = metric;
+    this.quantization = quantization;
     this.directory = directory;
     this.indexPath = indexPath;
     this.writer = writer;

@@ -13,6 +13,7 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
@@ -61,17 +62,23 @@ public final class IndexSearch {
         preFilter = MatchAllDocsQuery.INSTANCE;
       }
       ScoreDoc[] found = filter == null ? null : exactFiltered(s, filter, vector, numCandidates);
+      boolean exactScores = found != null || core.quantization == Quantization.NONE;
       if (found == null) {
         found = s.search(new KnnFloatVectorQuery(FieldNames.VECTOR, vector, numCandidates, preFilter), numCandidates).scoreDocs;
       }
-      List<Candidate> candidates = rescore(s, found, vector, includeValues);
+      // Graph scores of unquantized vectors (and the exact scan's) rank as the exact distances do,
+      // up to float rounding: only the k returned need their distance in double precision. A
+      // quantized graph ranks by approximate vectors, so every candidate is rescored.
+      ScoreDoc[] rescored = exactScores && found.length > k ? Arrays.copyOf(found, k) : found;
+      List<Candidate> candidates = rescore(s, rescored, vector, includeValues);
       candidates.sort(Comparator.comparingDouble(Candidate::distance).thenComparingInt(Candidate::doc));
       List<QueryHit> hits = new ArrayList<>(Math.min(k, candidates.size()));
       Set<String> fields = includeMetadata ? Set.of(FieldNames.ID, FieldNames.SOURCE) : Set.of(FieldNames.ID);
+      StoredFields stored = s.storedFields(); // one per query: hits in one block decompress it once
       for (Candidate c : candidates.subList(0, Math.min(k, candidates.size()))) {
-        Document stored = s.storedFields().document(c.doc(), fields);
-        hits.add(new QueryHit(stored.get(FieldNames.ID), c.distance(), core.metric.score(c.distance()),
-            includeMetadata ? Documents.source(stored) : null, c.values()));
+        Document doc = stored.document(c.doc(), fields);
+        hits.add(new QueryHit(doc.get(FieldNames.ID), c.distance(), core.metric.score(c.distance()),
+            includeMetadata ? Documents.source(doc) : null, c.values()));
       }
       return hits;
     } catch (IOException | RuntimeException e) {

@@ -82,7 +82,7 @@ public final class NamespaceIndex implements Closeable {
       if (settings.durability() != Durability.NONE) {
         wal = WriteAheadLog.open(walDir, Long.parseLong(userData(writer).getOrDefault(WAL_SEQ, "0")));
       }
-      return new NamespaceIndex(new IndexCore(namespaceId, metric, dir, indexDir, writer, wal, settings, commitData));
+      return new NamespaceIndex(new IndexCore(namespaceId, metric, quantization, dir, indexDir, writer, wal, settings, commitData));
     } catch (IOException | RuntimeException e) {
       closeQuietly(wal);
       if (writer != null) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,6 +33,10 @@ public final class JsonCodec {
   private static ObjectMapper createMapper() {
     JsonFactory factory = new JsonFactoryBuilder()
         .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+        // FastDoubleParser (inside jackson-core): the same correctly rounded values as
+        // Double.parseDouble at several times the speed; a 384-d query is 384 of them.
+        .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+        .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
         .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
         .build();
     factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);

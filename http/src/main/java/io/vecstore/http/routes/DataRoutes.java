@@ -25,7 +25,7 @@ final class DataRoutes {
 
   void query(Context ctx) {
     var request = QueryBody.parse(bodies.readBytes(ctx));
-    ctx.json(Views.results(manager.query(ctx.pathParam("ns"), request)));
+    ctx.contentType("application/json").result(Views.resultsJson(manager.query(ctx.pathParam("ns"), request)));
   }
 
   void fetch(Context ctx) {
