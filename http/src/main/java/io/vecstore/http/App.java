@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import io.vecstore.core.namespace.NamespaceManager;
 import io.vecstore.http.auth.Access;
 import io.vecstore.http.auth.Authenticator;
@@ -30,6 +31,18 @@ public final class App {
 
   private App() {}
 
+  /**
+   * Jetty's request threads, named: a handful kept warm for a small machine's cores, and room for
+   * many requests that wait (durable writes wait for their fsync, which concurrent writers share)
+   * without a thread per connection.
+   */
+  private static QueuedThreadPool threadPool() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    QueuedThreadPool pool = new QueuedThreadPool(Math.max(64, 16 * cores), Math.max(4, 2 * cores), 60_000);
+    pool.setName("vecstore-http");
+    return pool;
+  }
+
   /** An app that is ready once it listens, with metrics of its own (tests, benchmarks). */
   public static Javalin create(ServerConfig config, NamespaceManager manager) {
     return create(config, manager, new HttpMetrics(manager::usage), new Readiness(1));
@@ -55,6 +68,7 @@ public final class App {
           .without("vecstore", UriCompliance.Violation.UTF16_ENCODINGS)
           .with("vecstore", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR)));
       c.jetty.modifyServletContextHandler(handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
+      c.jetty.threadPool = threadPool();
       c.jetty.modifyServer(server -> {
         server.setStopTimeout(30_000);
         server.setErrorHandler(new JettyErrorHandler());
