@@ -56,6 +56,7 @@ public final class QueryPathBench {
     long t0 = System.nanoTime();
     // Other work on the machine shows in every figure: the report states the load around the run.
     machine.put("load_average_start", loadAverage());
+    CpuShare.Sample runStart = CpuShare.sample();
     String wrk = Wrk.ensureInstalled();
     System.out.println("load client: " + wrk);
     Dataset data = dataset();
@@ -67,7 +68,7 @@ public final class QueryPathBench {
     try {
       QueryPathResults results;
       try {
-        results = measure(data, base, queries, work, wrk, t0);
+        results = measure(data, base, queries, work, wrk, t0, runStart);
       } finally {
         keepServerLog(work);
       }
@@ -114,8 +115,8 @@ public final class QueryPathBench {
     return o.base() > 0 && o.base() < data.base().length ? data.truncate(o.base(), threads) : data;
   }
 
-  private QueryPathResults measure(Dataset data, float[][] base, float[][] queries, Path work, String wrk, long t0)
-      throws Exception {
+  private QueryPathResults measure(Dataset data, float[][] base, float[][] queries, Path work, String wrk, long t0,
+      CpuShare.Sample runStart) throws Exception {
     int maxNc = o.candidates().stream().mapToInt(Integer::intValue).max().orElseThrow();
     List<Measured> http = new ArrayList<>();
     QueryPathResults.Ingest ingest;
@@ -124,6 +125,7 @@ public final class QueryPathBench {
     List<String> command;
     int exitStatus;
     LuceneBaseline lucene = null;
+    CpuShare.Sample measuringStart;
     try {
       ServerProcess server = ServerProcess.start(o.serverJar(), o.serverJavaOptions(), work);
       command = server.command();
@@ -155,6 +157,7 @@ public final class QueryPathBench {
         }
         int segmentsBefore = client.segments(REAL_NAMESPACE);
         int oneVectorSegments = client.segments(ONE_VECTOR_NAMESPACE);
+        measuringStart = CpuShare.sample(server.pid());
         http.addAll(new WrkRounds(o, work, server).run(queries, maxNc));
         server.checkAlive();
         int segmentsAfter = client.segments(REAL_NAMESPACE);
@@ -164,6 +167,11 @@ public final class QueryPathBench {
       System.out.println("server stopped (SIGTERM), exit status " + exitStatus);
       List<Measured> raw = luceneRounds(lucene, queries);
       machine.put("load_average_end", loadAverage());
+      CpuShare.Sample end = CpuShare.sample();
+      double runShare = CpuShare.othersShare(runStart, end);
+      double measuringShare = CpuShare.othersShare(measuringStart, end);
+      machine.put(QueryPathReport.OTHERS_SHARE_RUN, Double.isNaN(runShare) ? null : runShare);
+      machine.put(QueryPathReport.OTHERS_SHARE_MEASURING, Double.isNaN(measuringShare) ? null : measuringShare);
       Map<String, Object> ds = new LinkedHashMap<>();
       ds.put("name", data.name());
       ds.put("description", data.description());

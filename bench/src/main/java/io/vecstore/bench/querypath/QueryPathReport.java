@@ -38,6 +38,13 @@ final class QueryPathReport {
   static final double P99_SLACK_US = 1000;
   static final double INGEST_LIMIT = 0.9;
 
+  /** Machine keys: the share of the CPU others used during the whole run, and while wrk and raw Lucene measured. */
+  static final String OTHERS_SHARE_RUN = "others_cpu_share_run";
+  static final String OTHERS_SHARE_MEASURING = "others_cpu_share_measuring";
+
+  /** Above this share of the CPU used by other processes while measuring, the report warns. */
+  static final double BUSY_SHARE = 0.05;
+
   /** One of the targets. {@code atMost}: the value must not exceed the limit, else reach it. */
   record Target(String name, int connections, double value, boolean atMost, double limit) {
     boolean met() {
@@ -207,11 +214,11 @@ final class QueryPathReport {
             + "rounds of %d s after a warm-up round; mean = time per request (c ÷ requests/s), p50/p99 from wrk's "
             + "latency distribution (corrected for coordinated omission by wrk). Raw Lucene: the same vectors "
             + "in-process, one segment, `KnnFloatVectorQuery(k = num_candidates)`, top %d and their stored ids, c "
-            + "threads, every query timed, best of %d rounds. Load average (1, 5, 15 min) %s at the start, %s at the end; "
-            + "the run took %.0f s.%n%n",
+            + "threads, every query timed, best of %d rounds. Other processes used %s of the machine's CPU while it "
+            + "measured (%s over the whole run; load average %s at the start); the run took %.0f s.%n%n",
         r.dataset().get("description"), r.ingest().vectors(), ((Number) r.dataset().get("queries")).intValue(),
         QueryPathOptions.K, r.wrkVersion(), o.rounds(), o.roundSeconds(), QueryPathOptions.K, o.rounds(),
-        r.machine().get("load_average_start"), r.machine().get("load_average_end"), r.seconds()));
+        percent(OTHERS_SHARE_MEASURING), percent(OTHERS_SHARE_RUN), r.machine().get("load_average_start"), r.seconds()));
     String busy = busy();
     if (busy != null) {
       md.append("**").append(busy).append("**\n\n");
@@ -298,25 +305,38 @@ final class QueryPathReport {
   }
 
   /**
-   * A warning when the 1-minute load average at the start or the end of the run was above half
-   * the cores: then other work shared the machine, and every figure (and its verdict) is suspect.
+   * A warning when other processes used more than {@value #BUSY_SHARE} of the machine's CPU while
+   * wrk and raw Lucene measured (or, where that is unknown, when the 1-minute load average at the
+   * start was above half the cores): every figure, and its verdict, is then suspect.
    */
   String busy() {
-    int cores = ((Number) r.machine().getOrDefault("cores", 1)).intValue();
-    List<String> over = new ArrayList<>();
-    for (String key : List.of("load_average_start", "load_average_end")) {
-      Object v = r.machine().get(key);
-      try {
-        if (v != null && Double.parseDouble(v.toString().split(" ")[0]) > cores / 2.0) {
-          over.add(key.substring("load_average_".length()) + " " + v);
-        }
-      } catch (NumberFormatException e) {
-        // "unknown": nothing to judge
-      }
+    double share = share(OTHERS_SHARE_MEASURING);
+    if (!Double.isNaN(share)) {
+      return share <= BUSY_SHARE ? null : String.format(Locale.ROOT, "Other processes used %.0f%% of the machine's CPU "
+          + "while the bench measured: these figures are not comparable with a quiet run; run it again on a quiet "
+          + "machine.", 100 * share);
     }
-    return over.isEmpty() ? null : String.format(Locale.ROOT, "The machine was busy with other work (load average %s, %d "
-        + "cores): these figures are not comparable with a quiet run; run it again on a quiet machine.",
-        String.join(", ", over), cores);
+    int cores = ((Number) r.machine().getOrDefault("cores", 1)).intValue();
+    Object load = r.machine().get("load_average_start");
+    try {
+      if (load != null && Double.parseDouble(load.toString().split(" ")[0]) > cores / 2.0) {
+        return String.format(Locale.ROOT, "The machine was busy when the run started (load average %s, %d cores): these "
+            + "figures are not comparable with a quiet run; run it again on a quiet machine.", load, cores);
+      }
+    } catch (NumberFormatException e) {
+      // "unknown": nothing to judge
+    }
+    return null;
+  }
+
+  private double share(String key) {
+    Object v = r.machine().get(key);
+    return v instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+
+  private String percent(String key) {
+    double v = share(key);
+    return Double.isNaN(v) ? "unknown" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
   }
 
   private void row(StringBuilder md, String label, Probe probe, int nc, List<Integer> cs) {

@@ -53,6 +53,10 @@ class QueryPathQuickRunTest {
     assertEquals(0, root.path("server").path("exit_status").asInt(), "clean shutdown on SIGTERM");
     assertTrue(root.path("server").path("command").toString().contains("\"-jar\""), root.path("server").toString());
     assertTrue(root.path("client").asText().startsWith("wrk "), root.path("client").asText());
+    for (String share : List.of("others_cpu_share_run", "others_cpu_share_measuring")) {
+      JsonNode v = root.path("machine").path(share);
+      assertTrue(v.isNumber() && v.asDouble() >= 0 && v.asDouble() <= 1, share + ": " + root.path("machine"));
+    }
 
     Set<String> http = new HashSet<>();
     for (JsonNode m : root.get("http")) {

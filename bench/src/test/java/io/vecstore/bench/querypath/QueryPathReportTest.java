@@ -21,7 +21,7 @@ class QueryPathReportTest {
 
   @Test
   void derivesRequestWorkSearchRatiosAndVerdicts() throws Exception {
-    QueryPathReport report = new QueryPathReport(results("0.20 0.30 0.40"));
+    QueryPathReport report = new QueryPathReport(results(0.01, "0.20 0.10 0.05"));
     List<QueryPathReport.Target> t = report.targets();
     assertEquals(7, t.size());
     // request work = 88 − 67 = 21 µs = 0.31 × 67
@@ -62,13 +62,18 @@ class QueryPathReportTest {
 
   @Test
   void flagsABusyMachine() {
-    QueryPathReport report = new QueryPathReport(results("3.10 2.00 1.00"));
-    assertTrue(report.busy().contains("end 3.10 2.00 1.00"), report.busy());
-    assertTrue(report.toMarkdown().contains("**The machine was busy"), report.toMarkdown());
+    QueryPathReport report = new QueryPathReport(results(0.2, "0.20 0.10 0.05"));
+    assertTrue(report.busy().startsWith("Other processes used 20% of the machine's CPU while the bench measured"),
+        report.busy());
+    assertTrue(report.toMarkdown().contains("**Other processes used 20%"), report.toMarkdown());
+    // without /proc figures, a load average over half the cores at the start
+    QueryPathReport unknown = new QueryPathReport(results(null, "1.50 0.10 0.05"));
+    assertTrue(unknown.busy().contains("load average 1.50 0.10 0.05, 2 cores"), unknown.busy());
+    assertNull(new QueryPathReport(results(null, "0.90 0.10 0.05")).busy());
   }
 
   /** The figures at one connection, twice as slow at two; ingest 16 s over HTTP, 15 s in Lucene. */
-  private static QueryPathResults results(String loadAtEnd) {
+  private static QueryPathResults results(Double othersShare, String loadAtStart) {
     List<Measured> http = new ArrayList<>();
     List<Measured> lucene = new ArrayList<>();
     for (int c : List.of(1, 2)) {
@@ -81,8 +86,8 @@ class QueryPathReportTest {
     }
     Map<String, Object> machine = new LinkedHashMap<>();
     machine.put("cores", 2);
-    machine.put("load_average_start", "0.20 0.10 0.05");
-    machine.put("load_average_end", loadAtEnd);
+    machine.put("load_average_start", loadAtStart);
+    machine.put(QueryPathReport.OTHERS_SHARE_MEASURING, othersShare);
     Map<String, Object> dataset = new LinkedHashMap<>();
     dataset.put("description", "made up");
     dataset.put("queries", 1000);
