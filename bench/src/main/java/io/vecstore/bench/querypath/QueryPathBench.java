@@ -34,12 +34,14 @@ public final class QueryPathBench {
 
   static final String ONE_VECTOR_NAMESPACE = "qp-one-vector";
   static final String REAL_NAMESPACE = "qp-real";
+  private final boolean profile;
 
   private final QueryPathOptions o;
   private final Map<String, Object> machine;
 
   private QueryPathBench(QueryPathOptions options, Map<String, Object> machine) {
     this.o = options;
+    this.profile = options.profile();
     this.machine = new LinkedHashMap<>(machine);
   }
 
@@ -126,8 +128,9 @@ public final class QueryPathBench {
     int exitStatus;
     LuceneBaseline lucene = null;
     CpuShare.Sample measuringStart;
+    java.time.Instant roundsStart = java.time.Instant.EPOCH;
     try {
-      ServerProcess server = ServerProcess.start(o.serverJar(), o.serverJavaOptions(), work);
+      ServerProcess server = ServerProcess.start(o.serverJar(), serverJavaOptions(work), work);
       command = server.command();
       try (server; RestClient client = new RestClient(server.port(), work.resolve("server-data"))) {
         System.out.printf(Locale.ROOT, "server: pid %d, http://127.0.0.1:%d%n", server.pid(), server.port());
@@ -158,6 +161,7 @@ public final class QueryPathBench {
         int segmentsBefore = client.segments(REAL_NAMESPACE);
         int oneVectorSegments = client.segments(ONE_VECTOR_NAMESPACE);
         measuringStart = CpuShare.sample(server.pid());
+        roundsStart = java.time.Instant.now();
         http.addAll(new WrkRounds(o, work, server).run(queries, maxNc));
         server.checkAlive();
         int segmentsAfter = client.segments(REAL_NAMESPACE);
@@ -165,6 +169,9 @@ public final class QueryPathBench {
       }
       exitStatus = server.exitStatus();
       System.out.println("server stopped (SIGTERM), exit status " + exitStatus);
+      if (profile) {
+        writeProfile(work.resolve(RECORDING), roundsStart);
+      }
       List<Measured> raw = luceneRounds(lucene, queries);
       machine.put("load_average_end", loadAverage());
       CpuShare.Sample end = CpuShare.sample();
@@ -185,6 +192,34 @@ public final class QueryPathBench {
         lucene.close();
       }
     }
+  }
+
+  private static final String RECORDING = "server.jfr";
+
+  /** The server's JVM options: the user's, and a JFR recording (written at exit) with --profile. */
+  private List<String> serverJavaOptions(Path work) {
+    List<String> options = new ArrayList<>(o.serverJavaOptions());
+    if (profile) {
+      options.add("-XX:StartFlightRecording=filename=" + work.resolve(RECORDING) + ",settings=profile,dumponexit=true");
+    }
+    return options;
+  }
+
+  /** The request threads' time by layer during the wrk rounds, printed and kept beside the results. */
+  private void writeProfile(Path recording, java.time.Instant since) throws IOException {
+    Map<String, Double> layers = ProfileLayers.breakdown(recording, since);
+    StringBuilder text = new StringBuilder();
+    text.append(String.format(Locale.ROOT, "request threads' time by layer during the wrk rounds (%,.0f JFR samples):%n",
+        layers.get("samples")));
+    layers.forEach((layer, share) -> {
+      if (!layer.equals("samples")) {
+        text.append(String.format(Locale.ROOT, "%6.1f%%  %s%n", 100 * share, layer));
+      }
+    });
+    System.out.print(text);
+    Files.createDirectories(o.out());
+    Files.writeString(o.out().resolve("query-path-profile.txt"), text);
+    Files.copy(recording, o.out().resolve("query-path-server.jfr"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Upserts the base set in batches from one thread; bodies are rendered before the clock starts. Returns seconds. */

@@ -17,6 +17,7 @@ import java.util.List;
  * @param workDir parent of the run's temporary directory (server data, raw Lucene index, wrk scripts)
  * @param serverJar the shaded server jar the server process runs
  * @param serverJavaOptions extra JVM options of the server process (besides the launcher's own)
+ * @param profile record the server with JFR during the wrk rounds and report its time by layer
  * @param base base vectors ingested (the first {@code base} of the data set; 0 = all)
  * @param batch vectors per upsert request
  * @param roundSeconds length of each wrk round and of each raw-Lucene round
@@ -29,7 +30,7 @@ import java.util.List;
 public record QueryPathOptions(
     boolean quick, Path out, Path dataDir, Path workDir, Path serverJar, List<String> serverJavaOptions, int base,
     int batch, int roundSeconds, int rounds, List<Integer> connections, List<Integer> candidates, int mergeTimeoutSeconds,
-    long seed) {
+    long seed, boolean profile) {
 
   /** k of every query: the issue's figures are top-10 queries. */
   public static final int K = 10;
@@ -70,13 +71,13 @@ public record QueryPathOptions(
   /** Flags of this mode besides {@code --query-path} itself. */
   static final List<String> FLAGS = List.of("--quick", "--out", "--data", "--work", "--bench-data", "--server-jar",
       "--server-java-options", "--base", "--batch", "--seconds", "--rounds", "--connections", "--candidates",
-      "--merge-timeout", "--seed");
+      "--merge-timeout", "--seed", "--profile");
 
   /** Options from the command line ({@code args} holds {@code --query-path} and the other flags). */
   public static QueryPathOptions parse(List<String> args) {
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
-      if (arg.equals("--query-path") || arg.equals("--quick")) {
+      if (arg.equals("--query-path") || arg.equals("--quick") || arg.equals("--profile")) {
         continue;
       }
       if (!FLAGS.contains(arg)) {
@@ -101,7 +102,8 @@ public record QueryPathOptions(
         ints(flag(args, "--connections", "1,2")),
         ints(flag(args, "--candidates", "40,100")),
         Integer.parseInt(flag(args, "--merge-timeout", "300")),
-        Long.parseLong(flag(args, "--seed", "42")));
+        Long.parseLong(flag(args, "--seed", "42")),
+        args.contains("--profile"));
   }
 
   /**
@@ -142,11 +144,13 @@ public record QueryPathOptions(
           --connections a,b        wrk connections = raw-Lucene threads (default 1,2)
           --candidates a,b         num_candidates of the real-set queries (default 40,100)
           --merge-timeout N        seconds to wait for the server to merge the namespace into one segment (default 300)
-          --server-jar JAR         the shaded server jar (default http/target/vecstore.jar of this build)
+          --server-jar JAR         the shaded server jar (default server/target/vecstore.jar of this build)
           --server-java-options S  extra JVM options of the server process, space-separated (default none)
           --out DIR                query-path.json and query-path.md (default bench-data/results)
           --work DIR               parent of the temporary directory, deleted afterwards (default java.io.tmpdir)
-          --seed N                 synthetic set seed (default 42)""";
+          --seed N                 synthetic set seed (default 42)
+          --profile                record the server with JFR during the wrk rounds and print its request
+                                   threads' time by layer (query-path-profile.txt, query-path-server.jfr)""";
   }
 
   private static List<Integer> ints(String csv) {

@@ -92,7 +92,7 @@ class QueryPathReportTest {
     dataset.put("description", "made up");
     dataset.put("queries", 1000);
     QueryPathOptions options = new QueryPathOptions(false, Path.of("out"), Path.of("data"), Path.of("work"), Path.of("x.jar"),
-        List.of(), 40_000, 1000, 10, 3, List.of(1, 2), List.of(40, 100), 300, 42);
+        List.of(), 40_000, 1000, 10, 3, List.of(1, 2), List.of(40, 100), 300, 42, false);
     return new QueryPathResults(machine, dataset, options, "wrk test", List.of("java", "-jar", "x.jar"), 0,
         new QueryPathResults.Ingest(40_000, 1000, 16, 15, 9), new QueryPathResults.Segments(1, 1, 1, 1, 25),
         List.of(new QueryPathResults.Recall(40, 1000, 0.97, 0.97), new QueryPathResults.Recall(100, 1000, 0.99, 0.99)),
