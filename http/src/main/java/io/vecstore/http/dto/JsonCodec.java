@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.vecstore.core.error.InvalidRequestException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * The server's JSON settings, in one place. Request bodies are parsed strictly (duplicate keys are
@@ -66,7 +65,9 @@ public final class JsonCodec {
       // A number Jackson tokenized but cannot represent, e.g. an exponent beyond int range.
       throw new InvalidRequestException("malformed_json", "Malformed JSON: number out of range");
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // Parsing bytes in memory does no I/O: this is the content (e.g. bytes that Jackson's
+      // encoding detection reads as UTF-32 but that are not valid UTF-32).
+      throw new InvalidRequestException("malformed_json", "Malformed JSON: " + e.getMessage());
     }
   }
 
