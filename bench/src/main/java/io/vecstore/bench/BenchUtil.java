@@ -35,4 +35,36 @@ public final class BenchUtil {
     }
     return sb.append(']').toString();
   }
+
+  /** The share of the true top {@code k} (fewer when fewer vectors match) found in {@code ids}. */
+  public static double recall(int[] ids, int[] truth, int k) {
+    int expected = Math.min(k, truth.length);
+    if (expected == 0) {
+      return 1.0;
+    }
+    int found = 0;
+    for (int i = 0; i < expected; i++) {
+      for (int id : ids) {
+        if (id == truth[i]) {
+          found++;
+          break;
+        }
+      }
+    }
+    return (double) found / expected;
+  }
+
+  /** The ids of a query reply, in order: a scan for {@code "id":"…"}, enough for replies without metadata. */
+  public static int[] replyIds(String reply, int k) {
+    int[] ids = new int[k];
+    int n = 0;
+    int at = 0;
+    while (n < k && (at = reply.indexOf("\"id\":\"", at)) >= 0) {
+      at += 6;
+      int end = reply.indexOf('"', at);
+      ids[n++] = Integer.parseInt(reply, at, end, 10);
+      at = end;
+    }
+    return java.util.Arrays.copyOf(ids, n);
+  }
 }

@@ -46,18 +46,4 @@ final class Bodies {
     }
     b.append(']');
   }
-
-  /** The ids of a query reply in order: a scan for {@code "id":"…"}, enough for replies without metadata. */
-  static int[] ids(String reply, int k) {
-    int[] ids = new int[k];
-    int n = 0;
-    int at = 0;
-    while (n < k && (at = reply.indexOf("\"id\":\"", at)) >= 0) {
-      at += 6;
-      int end = reply.indexOf('"', at);
-      ids[n++] = Integer.parseInt(reply, at, end, 10);
-      at = end;
-    }
-    return java.util.Arrays.copyOf(ids, n);
-  }
 }

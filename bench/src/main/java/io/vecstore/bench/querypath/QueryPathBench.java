@@ -1,5 +1,6 @@
 package io.vecstore.bench.querypath;
 
+import io.vecstore.bench.BenchUtil;
 import io.vecstore.bench.dataset.Dataset;
 import io.vecstore.bench.dataset.SyntheticDataset;
 import io.vecstore.bench.querypath.QueryPathResults.Measured;
@@ -244,30 +245,12 @@ public final class QueryPathBench {
     int k = QueryPathOptions.K;
     for (int q = 0; q < data.queries().length; q++) {
       int[] truth = data.groundTruth()[q];
-      server += recall(Bodies.ids(client.query(REAL_NAMESPACE, Bodies.query(data.queries()[q], k, nc)), k), truth, k);
-      raw += recall(lucene.search(data.queries()[q], k, nc), truth, k);
+      server += BenchUtil.recall(BenchUtil.replyIds(client.query(REAL_NAMESPACE, Bodies.query(data.queries()[q], k, nc)), k), truth, k);
+      raw += BenchUtil.recall(lucene.search(data.queries()[q], k, nc), truth, k);
     }
     int n = data.queries().length;
     System.out.printf(Locale.ROOT, "recall@%d at num_candidates %d: server %.4f, raw Lucene %.4f%n", k, nc, server / n, raw / n);
     return new QueryPathResults.Recall(nc, n, server / n, raw / n);
-  }
-
-  /** The share of the true top {@code k} found in {@code ids}. */
-  static double recall(int[] ids, int[] truth, int k) {
-    int expected = Math.min(k, truth.length);
-    if (expected == 0) {
-      return 1.0;
-    }
-    int found = 0;
-    for (int i = 0; i < expected; i++) {
-      for (int id : ids) {
-        if (id == truth[i]) {
-          found++;
-          break;
-        }
-      }
-    }
-    return (double) found / expected;
   }
 
   /** Raw Lucene: a warm-up round per num_candidates, then the rounds, interleaved like wrk's. */

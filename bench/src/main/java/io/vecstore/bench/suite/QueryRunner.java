@@ -1,5 +1,6 @@
 package io.vecstore.bench.suite;
 
+import io.vecstore.bench.BenchUtil;
 import io.vecstore.bench.dataset.Dataset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +37,7 @@ final class QueryRunner {
             long s = System.nanoTime();
             int[] ids = target.search(q, k, numCandidates, filter);
             nanos[q] = System.nanoTime() - s;
-            recall[q] = recall(ids, truth[q], k);
+            recall[q] = BenchUtil.recall(ids, truth[q], k);
           }
         } catch (Throwable e) {
           error.compareAndSet(null, e);
@@ -53,24 +54,6 @@ final class QueryRunner {
     Arrays.sort(nanos);
     return new Figures(n / seconds, percentile(nanos, 0.50) / 1e6, percentile(nanos, 0.99) / 1e6,
         Arrays.stream(recall).average().orElse(Double.NaN));
-  }
-
-  /** The share of the true top {@code k} (fewer when fewer vectors match) found in {@code ids}. */
-  static double recall(int[] ids, int[] truth, int k) {
-    int expected = Math.min(k, truth.length);
-    if (expected == 0) {
-      return 1.0;
-    }
-    int found = 0;
-    for (int i = 0; i < expected; i++) {
-      for (int id : ids) {
-        if (id == truth[i]) {
-          found++;
-          break;
-        }
-      }
-    }
-    return (double) found / expected;
   }
 
   /** Nearest-rank percentile of sorted values. */

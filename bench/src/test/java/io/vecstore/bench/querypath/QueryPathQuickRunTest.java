@@ -194,13 +194,13 @@ class QueryPathQuickRunTest {
     assertEquals("{\"vectors\":[{\"id\":\"1\",\"values\":[2.0]},{\"id\":\"2\",\"values\":[3.0]}]}",
         new String(Bodies.upsert(new float[][] {{1f}, {2f}, {3f}}, 1, 3), java.nio.charset.StandardCharsets.UTF_8));
     assertArrayEquals(new int[] {12, 3},
-        Bodies.ids("{\"results\":[{\"id\":\"12\",\"distance\":0.1,\"score\":0.9},{\"id\":\"3\",\"distance\":0.2}]}", 10));
+        io.vecstore.bench.BenchUtil.replyIds("{\"results\":[{\"id\":\"12\",\"distance\":0.1,\"score\":0.9},{\"id\":\"3\",\"distance\":0.2}]}", 10));
     long[] nanos = new long[100];
     for (int i = 0; i < 100; i++) {
       nanos[i] = (100 - i) * 1000L; // 1..100 µs, unsorted
     }
     Latency l = Latency.ofNanos(nanos, 2.0);
     assertEquals(new Latency(50.5, 50, 99, 100, 50, 100), l);
-    assertEquals(0.5, QueryPathBench.recall(new int[] {1, 9, 3, 8}, new int[] {1, 2, 3, 4, 5, 6}, 4));
+    assertEquals(0.5, io.vecstore.bench.BenchUtil.recall(new int[] {1, 9, 3, 8}, new int[] {1, 2, 3, 4, 5, 6}, 4));
   }
 }

@@ -74,9 +74,9 @@ class BenchQuickRunTest {
 
   @Test
   void recallAndPercentilesAreExact() {
-    assertEquals(0.5, QueryRunner.recall(new int[] {1, 9, 3, 8}, new int[] {1, 2, 3, 4, 5, 6}, 4));
-    assertEquals(1.0, QueryRunner.recall(new int[] {7}, new int[] {7}, 10)); // fewer matches than k
-    assertEquals(1.0, QueryRunner.recall(new int[] {}, new int[] {}, 10));
+    assertEquals(0.5, io.vecstore.bench.BenchUtil.recall(new int[] {1, 9, 3, 8}, new int[] {1, 2, 3, 4, 5, 6}, 4));
+    assertEquals(1.0, io.vecstore.bench.BenchUtil.recall(new int[] {7}, new int[] {7}, 10)); // fewer matches than k
+    assertEquals(1.0, io.vecstore.bench.BenchUtil.recall(new int[] {}, new int[] {}, 10));
     long[] sorted = new long[100];
     for (int i = 0; i < 100; i++) {
       sorted[i] = i + 1;
@@ -84,8 +84,8 @@ class BenchQuickRunTest {
     assertEquals(50, QueryRunner.percentile(sorted, 0.5));
     assertEquals(99, QueryRunner.percentile(sorted, 0.99));
     assertEquals(new int[] {12, 3}.length,
-        VecStoreNamespace.ids("{\"results\":[{\"id\":\"12\",\"distance\":0.1,\"score\":0.9},{\"id\":\"3\",\"distance\":0.2}]}", 10).length);
+        io.vecstore.bench.BenchUtil.replyIds("{\"results\":[{\"id\":\"12\",\"distance\":0.1,\"score\":0.9},{\"id\":\"3\",\"distance\":0.2}]}", 10).length);
     org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {12, 3},
-        VecStoreNamespace.ids("{\"results\":[{\"id\":\"12\",\"distance\":0.1,\"score\":0.9},{\"id\":\"3\",\"distance\":0.2}]}", 10));
+        io.vecstore.bench.BenchUtil.replyIds("{\"results\":[{\"id\":\"12\",\"distance\":0.1,\"score\":0.9},{\"id\":\"3\",\"distance\":0.2}]}", 10));
   }
 }
