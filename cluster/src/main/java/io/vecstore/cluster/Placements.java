@@ -44,7 +44,41 @@ public final class Placements {
     if (cached != null) {
       return new ClaimResult.AlreadyPlaced(cached);
     }
-    Placement placement = Placement.initial(namespaceId, leastLoadedNode(namespaceId));
+    return create(Placement.initial(namespaceId, leastLoadedNode(namespaceId)));
+  }
+
+  /**
+   * Places a new namespace on a given live node (its data can only be made there: an import of
+   * files on that node, or namespaces found on its disk with no placement). Otherwise as
+   * {@link #claim}.
+   *
+   * @throws IllegalArgumentException the node is not live
+   */
+  public ClaimResult claimOn(String namespaceId, String nodeId) {
+    Ids.requireNamespaceId(namespaceId);
+    Placement cached = state.placement(namespaceId);
+    if (cached != null) {
+      return new ClaimResult.AlreadyPlaced(cached);
+    }
+    if (state.node(nodeId) == null) {
+      throw new IllegalArgumentException("nodeId must be a live node, got: " + Ids.quote(nodeId));
+    }
+    return create(Placement.initial(namespaceId, nodeId));
+  }
+
+  /**
+   * The placement read from ZooKeeper after a sync (one round trip; the cached view is updated
+   * too), or null when the namespace is not placed.
+   *
+   * @throws ClusterUnavailableException ZooKeeper did not answer
+   */
+  public Placement current(String namespaceId) {
+    StoredPlacement stored = readSynced(namespaceId);
+    return stored == null ? null : stored.placement();
+  }
+
+  private ClaimResult create(Placement placement) {
+    String namespaceId = placement.namespaceId();
     String path = layout.namespace(namespaceId);
     try {
       Stat stat = new Stat();

@@ -48,6 +48,19 @@ final class JsonBodies {
 
   /** Reads at most maxBytes; a chunked body that runs past the limit is a 413 too. */
   private byte[] readCapped(Context ctx, long declared) {
+    byte[] kept = io.vecstore.http.CachedBody.get(ctx);
+    if (kept != null) {
+      if (kept.length > maxBytes) {
+        throw HttpError.payloadTooLarge(maxBytes);
+      }
+      return kept;
+    }
+    byte[] body = readStream(ctx, declared);
+    io.vecstore.http.CachedBody.put(ctx, body); // a write refused as moved is forwarded with it
+    return body;
+  }
+
+  private byte[] readStream(Context ctx, long declared) {
     try (InputStream in = ctx.bodyInputStream()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(32, Math.min(declared, maxBytes)));
       byte[] buf = new byte[64 * 1024];
