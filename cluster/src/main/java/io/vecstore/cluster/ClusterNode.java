@@ -243,6 +243,11 @@ public final class ClusterNode implements AutoCloseable {
     return client;
   }
 
+  /** The live nodes by id, as this node sees them (a copy of the nodes only: cheap, unlike {@link #view()}). */
+  public Map<String, NodeInfo> liveNodes() {
+    return state.nodes();
+  }
+
   /** How many nodes are live, as this node sees them (for the {@code vecstore_cluster_nodes} gauge). */
   public int liveNodeCount() {
     return state.nodeCount();

@@ -108,6 +108,7 @@ public final class App {
           ctx.skipRemainingHandlers();
         }
       });
+      c.routes.afterMatched(hooks::after);
       c.routes.exception(io.vecstore.core.error.UnavailableException.class, (e, ctx) -> {
         if (!e.code().equals(io.vecstore.core.error.UnavailableException.NOT_OWNER) || !hooks.retryElsewhere(ctx, e)) {
           ErrorResponses.handle(e, ctx);

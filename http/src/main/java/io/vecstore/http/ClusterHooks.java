@@ -34,6 +34,12 @@ public interface ClusterHooks {
   }
 
   /**
+   * Runs after the handler of a request this node served (not after one a hook answered), also
+   * when the handler failed: the response's status is final by then.
+   */
+  default void after(Context ctx) {}
+
+  /**
    * The handler was refused with {@code not_owner} (the namespace moved away while the request
    * waited): answer it elsewhere if possible. Returns whether it answered; if not, the error is
    * the answer.

@@ -287,6 +287,12 @@ public final class NamespaceManager implements Closeable {
     return usage.between(from, to, prefix);
   }
 
+  /** The ids of every namespace this server holds, sorted; in memory, opens nothing. */
+  public List<String> ids() {
+    ensureOpen();
+    return registry.all().stream().map(ns -> ns.id).toList();
+  }
+
   /** How many namespaces have their index open now. */
   public int openNamespaces() {
     return registry.openNamespaces();
