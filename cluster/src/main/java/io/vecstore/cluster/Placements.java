@@ -241,7 +241,18 @@ public final class Placements {
     if (node == null) {
       throw new ClusterUnavailableException("cannot place namespace " + namespaceId + ": no live node is known", null);
     }
-    return node.nodeId();
+    // Among nodes that tie on every figure, pick at random: nodes claiming at once see each other's
+    // newest claims a moment late, and a fixed order (the smallest id) would then win most ties.
+    Map<String, Integer> counts = state.ownedCounts();
+    int count = counts.getOrDefault(node.nodeId(), 0);
+    List<NodeInfo> tied = state.nodes().values().stream()
+        .filter(n -> !n.leaving()
+            && n.load().vectors() == node.load().vectors()
+            && n.load().storageBytes() == node.load().storageBytes()
+            && counts.getOrDefault(n.nodeId(), 0) == count)
+        .sorted(java.util.Comparator.comparing(NodeInfo::nodeId))
+        .toList();
+    return tied.isEmpty() ? node.nodeId() : tied.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(tied.size())).nodeId();
   }
 
   private static CasResult conflict(StoredPlacement current) {
