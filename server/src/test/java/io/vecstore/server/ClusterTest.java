@@ -187,6 +187,25 @@ class ClusterTest {
       }
       assertTrue(replies.get(0).status() < 500, r[0] + " " + r[1] + ": " + replies.get(0));
     }
+    // Snapshot export through one node, import through another (placed anew, body forwarded).
+    String source = loaded.get(7);
+    assertEquals(201, send(nodes.get(0), "POST", "/admin/namespaces/" + source + "/snapshots", "{\"name\":\"s1\"}", ADMIN_KEY).status());
+    HttpResponse<byte[]> archive = http.send(HttpRequest.newBuilder(URI.create(nodes.get(1).base() + "/admin/namespaces/"
+        + source + "/snapshots/s1/export")).header("Authorization", "Bearer " + ADMIN_KEY).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, archive.statusCode());
+    assertEquals("application/gzip", archive.headers().firstValue("Content-Type").orElse(null));
+    HttpResponse<String> imported = http.send(HttpRequest.newBuilder(URI.create(nodes.get(2).base()
+        + "/admin/namespaces/import?id=imported")).header("Authorization", "Bearer " + ADMIN_KEY)
+        .header("Content-Type", "application/gzip").POST(HttpRequest.BodyPublishers.ofByteArray(archive.body())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, imported.statusCode(), imported.body());
+    for (Node n : nodes) {
+      assertEquals(vectors.get(source).size(), send(n, "GET", "/admin/namespaces/imported/stats", null, ADMIN_KEY).json()
+          .get("vector_count").asInt());
+    }
+    assertEquals(200, send(nodes.get(0), "DELETE", "/admin/namespaces/imported", null, ADMIN_KEY).status());
+
     Reply unauthenticated = send(nodes.get(1), "POST", "/v1/namespaces/" + keyed + "/query", query, null);
     assertEquals(401, unauthenticated.status());
     assertNotNull(unauthenticated.wwwAuthenticate());
