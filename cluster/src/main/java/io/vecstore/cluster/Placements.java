@@ -241,8 +241,9 @@ public final class Placements {
     if (node == null) {
       throw new ClusterUnavailableException("cannot place namespace " + namespaceId + ": no live node is known", null);
     }
-    // Among nodes that tie on every figure, pick at random: nodes claiming at once see each other's
-    // newest claims a moment late, and a fixed order (the smallest id) would then win most ties.
+    // Among nodes that tie on every figure, pick by the namespace (rendezvous hashing): nodes
+    // claiming at once see each other's newest claims a moment late, and a fixed order (the
+    // smallest id) would then win most ties; a hash spreads them evenly and stays reproducible.
     Map<String, Integer> counts = state.ownedCounts();
     int count = counts.getOrDefault(node.nodeId(), 0);
     List<NodeInfo> tied = state.nodes().values().stream()
@@ -250,9 +251,23 @@ public final class Placements {
             && n.load().vectors() == node.load().vectors()
             && n.load().storageBytes() == node.load().storageBytes()
             && counts.getOrDefault(n.nodeId(), 0) == count)
-        .sorted(java.util.Comparator.comparing(NodeInfo::nodeId))
         .toList();
-    return tied.isEmpty() ? node.nodeId() : tied.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(tied.size())).nodeId();
+    return tied.stream()
+        .max(java.util.Comparator.comparingLong((NodeInfo n) -> rendezvous(namespaceId, n.nodeId())).thenComparing(NodeInfo::nodeId))
+        .map(NodeInfo::nodeId)
+        .orElse(node.nodeId());
+  }
+
+  /** A well-mixed 64-bit hash of the pair (FNV-1a, then a finalizer). */
+  private static long rendezvous(String namespaceId, String nodeId) {
+    long h = 0xcbf29ce484222325L;
+    for (char c : (namespaceId + '\u0000' + nodeId).toCharArray()) {
+      h = (h ^ c) * 0x100000001b3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    return h;
   }
 
   private static CasResult conflict(StoredPlacement current) {

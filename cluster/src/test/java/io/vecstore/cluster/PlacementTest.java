@@ -170,7 +170,8 @@ class PlacementTest {
     Placement p = zk.create(a, "docs", 0);
     ClusterNode owner = p.owner().equals("a") ? a : b;
     ClusterNode other = owner == a ? b : a;
-    await(WAIT, () -> other.view().placement("docs") != null, "the other sees the placement");
+    await(WAIT, () -> other.view().placement("docs") != null && owner.view().placement("docs") != null,
+        "both see the placement");
 
     assertEquals(new Route.Local(1), owner.router().route("docs"));
     assertEquals(new Route.Remote(owner.nodeId(), owner.config().advertiseUrl(), null), other.router().route("docs"));

@@ -97,23 +97,28 @@ public final class App {
         }
       });
       Authenticator auth = new Authenticator(config.adminKey(), config.metricsPublic(), manager, metrics::countAuthFailure);
-      c.routes.beforeMatched(ctx -> {
-        if (hooks.beforeAuth(ctx)) {
-          ctx.skipRemainingHandlers();
-        }
-      });
+      boolean clustered = hooks != ClusterHooks.NONE; // a single server registers no hook at all
+      if (clustered) {
+        c.routes.beforeMatched(ctx -> {
+          if (hooks.beforeAuth(ctx)) {
+            ctx.skipRemainingHandlers();
+          }
+        });
+      }
       c.routes.beforeMatched(auth::check);
-      c.routes.beforeMatched(ctx -> {
-        if (hooks.afterAuth(ctx)) {
-          ctx.skipRemainingHandlers();
-        }
-      });
-      c.routes.afterMatched(hooks::after);
-      c.routes.exception(io.vecstore.core.error.UnavailableException.class, (e, ctx) -> {
-        if (!e.code().equals(io.vecstore.core.error.UnavailableException.NOT_OWNER) || !hooks.retryElsewhere(ctx, e)) {
-          ErrorResponses.handle(e, ctx);
-        }
-      });
+      if (clustered) {
+        c.routes.beforeMatched(ctx -> {
+          if (hooks.afterAuth(ctx)) {
+            ctx.skipRemainingHandlers();
+          }
+        });
+        c.routes.afterMatched(hooks::after);
+        c.routes.exception(io.vecstore.core.error.UnavailableException.class, (e, ctx) -> {
+          if (!e.code().equals(io.vecstore.core.error.UnavailableException.NOT_OWNER) || !hooks.retryElsewhere(ctx, e)) {
+            ErrorResponses.handle(e, ctx);
+          }
+        });
+      }
       c.routes.get("/", ctx -> ctx.redirect("/ui/"), Access.OPEN);
       c.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")), Access.OPEN);
       c.routes.get("/ready", ctx -> {
