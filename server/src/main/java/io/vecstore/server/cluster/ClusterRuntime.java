@@ -125,6 +125,11 @@ public final class ClusterRuntime implements AutoCloseable {
     if (n == null) {
       return new HandOffReport(java.util.Map.of(), java.util.Map.of());
     }
+    if (!n.fence().isOpen()) {
+      // Out of contact with ZooKeeper: nothing can change hands; the namespaces stay here.
+      LOG.warn("Not handing off: this node is out of contact with ZooKeeper; its namespaces stay here");
+      return new HandOffReport(java.util.Map.of(), java.util.Map.of());
+    }
     long start = System.nanoTime();
     HandOffReport report = n.handOff(options.handOffTimeout());
     LOG.info("Handed off {} namespaces in {} ms{}", report.moved().size(), (System.nanoTime() - start) / 1_000_000,
