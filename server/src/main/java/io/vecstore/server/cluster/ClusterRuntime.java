@@ -143,12 +143,23 @@ public final class ClusterRuntime implements AutoCloseable {
     copies.dropHandedOff();
   }
 
+  /**
+   * Leaves the cluster (its znodes are deleted) and stops the threads. Waits at most 5 s for
+   * ZooKeeper: out of contact, the node's znodes go when its session expires anyway.
+   */
   @Override
   public void close() {
     janitor.shutdownNow();
     ClusterNode n = node;
     if (n != null) {
-      n.close();
+      Thread closing = Thread.ofPlatform().daemon().name("vecstore-cluster-close").start(n::close);
+      try {
+        if (!closing.join(Duration.ofSeconds(5))) {
+          LOG.warn("Leaving the cluster did not finish within 5 s (ZooKeeper unreachable?); its session expires instead");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     grpc.close();
     client.close();
