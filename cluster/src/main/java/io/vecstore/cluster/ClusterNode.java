@@ -125,9 +125,11 @@ public final class ClusterNode implements AutoCloseable {
     long generation = fence.close();
     client.getConnectionStateListenable().addListener((c, newState) -> onConnectionState(newState));
     state.onPlacement((before, after) -> mover.onPlacement(after));
-    // A finished (or abandoned) move may let the next one start; new claims need no balancing.
+    // A finished (or abandoned) move may let the next one start. New claims go to the least
+    // loaded node, but nodes claiming at once see each other's claims a moment late, so a burst
+    // of creates can land unevenly: a (debounced) balancing round after new placements evens it.
     state.onPlacement((before, after) -> {
-      if (before != null && before.isMoving() && !after.isMoving()) {
+      if (before == null || (before.isMoving() && !after.isMoving())) {
         leader.trigger();
       }
     });

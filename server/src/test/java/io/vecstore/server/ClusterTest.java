@@ -125,11 +125,15 @@ class ClusterTest {
       ids.add(String.format("ns-%03d", i));
     }
     createAll(nodes, ids, random);
-    lap("300 namespaces created", start);
-    Map<String, Integer> owned = ownedCounts(nodes.get(0));
-    assertEquals(3, owned.size(), "owners: " + owned);
-    owned.values().forEach(count -> assertTrue(Math.abs(count - NAMESPACES / 3) <= NAMESPACES / 30,
-        "each node within 10% of " + NAMESPACES / 3 + ": " + owned));
+    lap("300 namespaces created, per node " + ownedCounts(nodes.get(0)), start);
+    // Claims go to the least loaded node; a burst through several nodes at once can land a little
+    // unevenly (each node sees the others' newest claims a moment late) and the balancer evens it.
+    await(Duration.ofSeconds(60), () -> {
+      Map<String, Integer> owned = ownedCounts(nodes.get(0));
+      return owned.size() == 3 && owned.values().stream().allMatch(c -> Math.abs(c - NAMESPACES / 3) <= NAMESPACES / 30)
+          && send(nodes.get(0), "GET", "/admin/cluster", null, ADMIN_KEY).json().get("moving").isEmpty();
+    }, "each node within 10% of " + NAMESPACES / 3 + " namespaces");
+    lap("balanced, per node " + ownedCounts(nodes.get(0)), start);
     for (Node n : nodes) {
       assertEquals(NAMESPACES, listAll(nodes, 77, n).size(), "paging through every node, starting at " + n.id());
     }
@@ -158,6 +162,8 @@ class ClusterTest {
         new String[] {"GET", "/admin/namespaces/" + keyed + "/keys", null, ADMIN_KEY},
         new String[] {"GET", "/admin/namespaces/" + loaded.get(6) + "/snapshots", null, ADMIN_KEY},
         new String[] {"GET", "/admin/namespaces/no-such-namespace", null, ADMIN_KEY},
+        new String[] {"GET", "/admin/namespaces/a@b%20c/stats", null, ADMIN_KEY},
+        new String[] {"GET", "/v1/namespaces/a@b/vectors/x", null, ADMIN_KEY},
         new String[] {"GET", "/admin/namespaces?limit=7&prefix=ns-1", null, ADMIN_KEY},
         new String[] {"GET", "/admin/namespaces?limit=0", null, ADMIN_KEY},
         new String[] {"GET", "/admin/namespaces?status=read_only", null, ADMIN_KEY},

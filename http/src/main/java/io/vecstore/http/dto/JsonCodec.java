@@ -60,6 +60,9 @@ public final class JsonCodec {
     } catch (NumberFormatException | ArithmeticException e) {
       // A number Jackson tokenized but cannot represent, e.g. an exponent beyond int range.
       throw new InvalidRequestException("malformed_json", "Malformed JSON: number out of range");
+    } catch (java.io.CharConversionException e) {
+      // Bytes that are no text in the encoding Jackson detected (e.g. "UTF-32" with code points beyond Unicode).
+      throw new InvalidRequestException("malformed_json", "Malformed JSON: " + e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -65,7 +65,7 @@ final class InternalRoutes {
   }
 
   private void install(Context ctx) throws IOException {
-    String id = ctx.pathParam("id");
+    String id = io.vecstore.core.meta.NamespaceIds.requireValid(ctx.pathParam("id"));
     requireMovingHere(id);
     try (InputStream in = ctx.bodyInputStream()) {
       var info = manager.moves().install(id, in);
@@ -74,7 +74,7 @@ final class InternalRoutes {
   }
 
   private void log(Context ctx) throws IOException {
-    String id = ctx.pathParam("id");
+    String id = io.vecstore.core.meta.NamespaceIds.requireValid(ctx.pathParam("id"));
     requireIncoming(id);
     List<io.vecstore.core.wal.WalRecord> records;
     try (InputStream in = ctx.bodyInputStream()) {
@@ -86,14 +86,14 @@ final class InternalRoutes {
   }
 
   private void meta(Context ctx) {
-    String id = ctx.pathParam("id");
+    String id = io.vecstore.core.meta.NamespaceIds.requireValid(ctx.pathParam("id"));
     requireIncoming(id);
     var info = manager.moves().adoptMeta(id, ctx.bodyAsBytes());
     ctx.json(Map.of("adopted", id, "vector_count", info.vectorCount()));
   }
 
   private void activate(Context ctx) {
-    String id = ctx.pathParam("id");
+    String id = io.vecstore.core.meta.NamespaceIds.requireValid(ctx.pathParam("id"));
     Placement p = placement(id);
     if (p == null || !p.owner().equals(node().nodeId())) {
       p = fresh(id); // the transfer was just written: this node's cache may not have heard yet
@@ -108,7 +108,7 @@ final class InternalRoutes {
   }
 
   private void discard(Context ctx) {
-    String id = ctx.pathParam("id");
+    String id = io.vecstore.core.meta.NamespaceIds.requireValid(ctx.pathParam("id"));
     Placement p = placement(id);
     if (p != null && p.owner().equals(node().nodeId())) {
       throw new AlreadyExistsException(id); // it is this node's now: never drop it this way

@@ -12,7 +12,8 @@ import java.util.function.Predicate;
 /**
  * The sizes of the namespaces this node owns, for the cluster's placement and balancing, from
  * {@link NamespaceManager#usage()} (no disk scan; a namespace not open since start-up reports
- * its size at its last clean close, or the last size seen here, or zero).
+ * its size at its last clean close, or the last size seen here, or zero; an empty namespace
+ * weighs nothing).
  *
  * <p>Thread-safe.
  */
@@ -35,8 +36,11 @@ final class NamespaceLoads implements LoadSource {
         continue;
       }
       NamespaceLoad before = lastKnown.getOrDefault(u.id(), NamespaceLoad.EMPTY);
-      NamespaceLoad now = new NamespaceLoad(u.vectorCount() >= 0 ? u.vectorCount() : before.vectors(),
-          u.storageBytes() >= 0 ? u.storageBytes() : before.storageBytes());
+      long vectors = u.vectorCount() >= 0 ? u.vectorCount() : before.vectors();
+      long bytes = u.storageBytes() >= 0 ? u.storageBytes() : before.storageBytes();
+      // An empty namespace weighs nothing: the few hundred bytes of an empty index (once opened,
+      // or moved) would otherwise decide placements ahead of the namespace count.
+      NamespaceLoad now = new NamespaceLoad(vectors, vectors == 0 ? 0 : bytes);
       out.put(u.id(), now);
     }
     lastKnown.keySet().retainAll(out.keySet());

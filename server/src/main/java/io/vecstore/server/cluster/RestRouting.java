@@ -98,8 +98,8 @@ final class RestRouting implements ClusterHooks {
   public boolean beforeAuth(Context ctx) {
     check.routedAt(-1);
     String id = namespaceOf(ctx);
-    if (id == null || isInternal(ctx)) {
-      return false;
+    if (id == null || isInternal(ctx) || !NamespaceIds.isValid(id)) {
+      return false; // not a namespace route, or an id the handler refuses as a single server does
     }
     ClusterNode n = joined();
     Route route = n.router().route(id);
@@ -138,7 +138,7 @@ final class RestRouting implements ClusterHooks {
       return fanOut(ctx, template);
     }
     String id = namespaceOf(ctx);
-    if (id != null && !isInternal(ctx) && joined().router().route(id) instanceof Route.Unplaced) {
+    if (id != null && !isInternal(ctx) && NamespaceIds.isValid(id) && joined().router().route(id) instanceof Route.Unplaced) {
       // Unknown to this node's cache: maybe created a moment ago through another node.
       Route fresh = freshRoute(id);
       if (fresh instanceof Route.Local local) {
@@ -189,7 +189,7 @@ final class RestRouting implements ClusterHooks {
   public boolean retryElsewhere(Context ctx, UnavailableException refusal) {
     String id = namespaceOf(ctx);
     ClusterNode n = node.get();
-    if (id == null || n == null || isForwarded(ctx)) {
+    if (id == null || n == null || isForwarded(ctx) || !NamespaceIds.isValid(id)) {
       return false; // the node that forwarded it routes it again
     }
     if (n.router().route(id) instanceof Route.Remote remote) {
