@@ -34,7 +34,8 @@ public final class Placements {
   /**
    * Places a new namespace on the live, non-leaving node with the least load: fewest vectors,
    * then fewest storage bytes (both as the nodes last published), then fewest namespaces (as
-   * the placements say now), then the smallest node id. Creates the znode at epoch 1, owned.
+   * the placements say now); among nodes equal on all three, by a hash of the namespace and node
+   * ids (rendezvous hashing). Creates the znode at epoch 1, owned.
    *
    * @throws ClusterUnavailableException no live node is known, or ZooKeeper did not answer
    */
