@@ -284,6 +284,15 @@ test('delete asks to type the id', async () => {
   assert.equal(gone.json.code, 'namespace_not_found');
 });
 
+test('cluster page: a single server says it runs alone', async () => {
+  expectFailure('GET', '/admin/cluster', 404);
+  await ui('#/cluster');
+  await page.locator('#not-clustered').waitFor();
+  assert.match(await text('#not-clustered'), /runs alone/);
+  assert.equal(await page.locator('nav a[data-nav="cluster"].active').count(), 1);
+  await shot('cluster-single');
+});
+
 test('no console errors, page errors or unexpected failed requests', () => {
   seen.assertClean();
 });

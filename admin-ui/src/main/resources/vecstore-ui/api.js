@@ -143,6 +143,8 @@ export const updateQuotas = (id, patch) => request('PUT', `/admin/namespaces/${e
 export const updateStatus = (id, status) => request('PUT', `/admin/namespaces/${enc(id)}/status`, { status });
 export const namespaceStats = (id) => request('GET', `/admin/namespaces/${enc(id)}/stats`);
 export const aggregateStats = () => request('GET', '/admin/stats');
+/** The cluster's nodes, load and placements (cluster mode; 404 `route_not_found` on a single server). */
+export const clusterStatus = () => request('GET', '/admin/cluster');
 export const listKeys = (id) => request('GET', `/admin/namespaces/${enc(id)}/keys`);
 /** Resolves the new key with its secret in `key`: the only time the server shows it. */
 export const createKey = (id, name, role) => request('POST', `/admin/namespaces/${enc(id)}/keys`, { name, role });

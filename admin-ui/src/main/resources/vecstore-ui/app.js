@@ -7,6 +7,7 @@ import * as list from './view-list.js';
 import * as create from './view-create.js';
 import * as namespace from './view-namespace.js';
 import * as playground from './view-query.js';
+import * as cluster from './view-cluster.js';
 
 // Route patterns over the part of the hash before '?'; ids are URI-encoded in links.
 const ROUTES = [
@@ -14,6 +15,7 @@ const ROUTES = [
   [/^\/new$/, create.render, 'namespaces'],
   [/^\/ns\/([^/]+)$/, namespace.render, 'namespaces'],
   [/^\/query$/, playground.render, 'query'],
+  [/^\/cluster$/, cluster.render, 'cluster'],
 ];
 
 const root = document.getElementById('view');

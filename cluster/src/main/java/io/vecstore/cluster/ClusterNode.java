@@ -125,9 +125,11 @@ public final class ClusterNode implements AutoCloseable {
     long generation = fence.close();
     client.getConnectionStateListenable().addListener((c, newState) -> onConnectionState(newState));
     state.onPlacement((before, after) -> mover.onPlacement(after));
-    // A finished (or abandoned) move may let the next one start; new claims need no balancing.
+    // A finished (or abandoned) move may let the next one start. New claims go to the least
+    // loaded node, but nodes claiming at once see each other's claims a moment late, so a burst
+    // of creates can land unevenly: a (debounced) balancing round after new placements evens it.
     state.onPlacement((before, after) -> {
-      if (before != null && before.isMoving() && !after.isMoving()) {
+      if (before == null || (before.isMoving() && !after.isMoving())) {
         leader.trigger();
       }
     });
@@ -241,6 +243,11 @@ public final class ClusterNode implements AutoCloseable {
   /** The Curator client, for tests that break its session. */
   CuratorFramework curator() {
     return client;
+  }
+
+  /** The live nodes by id, as this node sees them (a copy of the nodes only: cheap, unlike {@link #view()}). */
+  public Map<String, NodeInfo> liveNodes() {
+    return state.nodes();
   }
 
   /** How many nodes are live, as this node sees them (for the {@code vecstore_cluster_nodes} gauge). */

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The balancer's leadership: a Curator LeaderLatch under {@code <root>/leader}. The leader runs
- * the {@link Balancer} when it gains leadership, when membership changes and when a move ends
- * (at most once a second), and every balance interval, and issues each planned move by marking the placement moving (a versioned
+ * the {@link Balancer} when it gains leadership, when membership changes, when a move ends and
+ * when namespaces are placed (at most once a second), and every balance interval, and issues each planned move by marking the placement moving (a versioned
  * write, so a stale plan fails harmlessly). Runs on the node's scheduler thread. Thread-safe.
  */
 final class Leader implements Closeable {

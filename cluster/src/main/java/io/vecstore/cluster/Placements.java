@@ -34,7 +34,8 @@ public final class Placements {
   /**
    * Places a new namespace on the live, non-leaving node with the least load: fewest vectors,
    * then fewest storage bytes (both as the nodes last published), then fewest namespaces (as
-   * the placements say now), then the smallest node id. Creates the znode at epoch 1, owned.
+   * the placements say now); among nodes equal on all three, by a hash of the namespace and node
+   * ids (rendezvous hashing). Creates the znode at epoch 1, owned.
    *
    * @throws ClusterUnavailableException no live node is known, or ZooKeeper did not answer
    */
@@ -44,7 +45,41 @@ public final class Placements {
     if (cached != null) {
       return new ClaimResult.AlreadyPlaced(cached);
     }
-    Placement placement = Placement.initial(namespaceId, leastLoadedNode(namespaceId));
+    return create(Placement.initial(namespaceId, leastLoadedNode(namespaceId)));
+  }
+
+  /**
+   * Places a new namespace on a given live node (its data can only be made there: an import of
+   * files on that node, or namespaces found on its disk with no placement). Otherwise as
+   * {@link #claim}.
+   *
+   * @throws IllegalArgumentException the node is not live
+   */
+  public ClaimResult claimOn(String namespaceId, String nodeId) {
+    Ids.requireNamespaceId(namespaceId);
+    Placement cached = state.placement(namespaceId);
+    if (cached != null) {
+      return new ClaimResult.AlreadyPlaced(cached);
+    }
+    if (state.node(nodeId) == null) {
+      throw new IllegalArgumentException("nodeId must be a live node, got: " + Ids.quote(nodeId));
+    }
+    return create(Placement.initial(namespaceId, nodeId));
+  }
+
+  /**
+   * The placement read from ZooKeeper after a sync (one round trip; the cached view is updated
+   * too), or null when the namespace is not placed.
+   *
+   * @throws ClusterUnavailableException ZooKeeper did not answer
+   */
+  public Placement current(String namespaceId) {
+    StoredPlacement stored = readSynced(namespaceId);
+    return stored == null ? null : stored.placement();
+  }
+
+  private ClaimResult create(Placement placement) {
+    String namespaceId = placement.namespaceId();
     String path = layout.namespace(namespaceId);
     try {
       Stat stat = new Stat();
@@ -207,7 +242,33 @@ public final class Placements {
     if (node == null) {
       throw new ClusterUnavailableException("cannot place namespace " + namespaceId + ": no live node is known", null);
     }
-    return node.nodeId();
+    // Among nodes that tie on every figure, pick by the namespace (rendezvous hashing): nodes
+    // claiming at once see each other's newest claims a moment late, and a fixed order (the
+    // smallest id) would then win most ties; a hash spreads them evenly and stays reproducible.
+    Map<String, Integer> counts = state.ownedCounts();
+    int count = counts.getOrDefault(node.nodeId(), 0);
+    List<NodeInfo> tied = state.nodes().values().stream()
+        .filter(n -> !n.leaving()
+            && n.load().vectors() == node.load().vectors()
+            && n.load().storageBytes() == node.load().storageBytes()
+            && counts.getOrDefault(n.nodeId(), 0) == count)
+        .toList();
+    return tied.stream()
+        .max(java.util.Comparator.comparingLong((NodeInfo n) -> rendezvous(namespaceId, n.nodeId())).thenComparing(NodeInfo::nodeId))
+        .map(NodeInfo::nodeId)
+        .orElse(node.nodeId());
+  }
+
+  /** A well-mixed 64-bit hash of the pair (FNV-1a, then a finalizer). */
+  private static long rendezvous(String namespaceId, String nodeId) {
+    long h = 0xcbf29ce484222325L;
+    for (char c : (namespaceId + '\u0000' + nodeId).toCharArray()) {
+      h = (h ^ c) * 0x100000001b3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    return h;
   }
 
   private static CasResult conflict(StoredPlacement current) {

@@ -44,7 +44,8 @@
  * <h2>Load and balance</h2>
  *
  * New namespaces go to the live, non-leaving node with the fewest vectors, then fewest storage
- * bytes (as published every two seconds), then fewest placements, then the smallest id. The
+ * bytes (as published every two seconds), then fewest placements; exact ties by a hash of the
+ * namespace and node ids (rendezvous hashing). A balancing round also follows new placements. The
  * {@link io.vecstore.cluster.Balancer}, run by the leader, weighs a namespace as {@code 1 +
  * vectors} and a node as the sum over the namespaces it owns; balanced means every node within
  * 10% of the mean. It moves namespaces from the most to the least loaded nodes, only moves that

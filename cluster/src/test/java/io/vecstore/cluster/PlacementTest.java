@@ -123,6 +123,20 @@ class PlacementTest {
   }
 
   @Test
+  void claimOnPlacesOnTheGivenLiveNodeAndCurrentReadsFresh() throws Exception {
+    ClusterNode a = zk.start("a");
+    ClusterNode b = zk.start("b");
+    await(WAIT, () -> a.view().nodes().size() == 2, "a sees b");
+    ClaimResult claimed = a.placements().claimOn("on-b", "b");
+    assertEquals("b", assertInstanceOf(ClaimResult.Claimed.class, claimed).placement().owner());
+    assertInstanceOf(ClaimResult.AlreadyPlaced.class, a.placements().claimOn("on-b", "a"));
+    assertThrows(IllegalArgumentException.class, () -> a.placements().claimOn("x", "nobody"));
+    // b reads it fresh even before its cache has heard of the claim
+    assertEquals("b", b.placements().current("on-b").owner());
+    assertEquals(null, b.placements().current("never-placed"));
+  }
+
+  @Test
   void compareAndSetChangesRefuseAStaleEpoch() throws Exception {
     ClusterNode a = zk.start("a");
     ClusterNode b = zk.start("b");
@@ -156,7 +170,8 @@ class PlacementTest {
     Placement p = zk.create(a, "docs", 0);
     ClusterNode owner = p.owner().equals("a") ? a : b;
     ClusterNode other = owner == a ? b : a;
-    await(WAIT, () -> other.view().placement("docs") != null, "the other sees the placement");
+    await(WAIT, () -> other.view().placement("docs") != null && owner.view().placement("docs") != null,
+        "both see the placement");
 
     assertEquals(new Route.Local(1), owner.router().route("docs"));
     assertEquals(new Route.Remote(owner.nodeId(), owner.config().advertiseUrl(), null), other.router().route("docs"));

@@ -94,6 +94,7 @@ class RebalanceTest {
     await(WAIT, () -> a.view().nodes().size() == 2, "a sees b");
     Placement p = zk.create(a, "docs", 0);
     String target = p.owner().equals("a") ? "b" : "a";
+    await(WAIT, () -> b.view().placement("docs") != null, "b sees the placement");
     zk.moves.failing.add("docs");
     assertTrue(a.placements().markMoving("docs", target, 1) instanceof CasResult.Done);
     await(WAIT, () -> !zk.moves.finishes.isEmpty(), "the move ended");

@@ -34,9 +34,11 @@ final class AdminService extends VecStoreAdminServiceGrpc.VecStoreAdminServiceIm
   private static final QuotaPatch NO_CHANGE = GrpcRequests.quotaPatch(io.vecstore.grpc.v1.QuotaUpdate.getDefaultInstance());
 
   private final NamespaceManager manager;
+  private final java.util.function.Predicate<String> presented;
 
-  AdminService(NamespaceManager manager) {
+  AdminService(NamespaceManager manager, java.util.function.Predicate<String> presented) {
     this.manager = manager;
+    this.presented = presented;
   }
 
   @Override
@@ -52,7 +54,8 @@ final class AdminService extends VecStoreAdminServiceGrpc.VecStoreAdminServiceIm
           r.hasLimit() ? r.getLimit() : NamespacePage.DEFAULT_LIMIT,
           r.getCursor().isEmpty() ? null : r.getCursor(),
           r.getPrefix().isEmpty() ? null : r.getPrefix(),
-          GrpcRequests.status(r.getStatus(), r.getStatusValue(), null));
+          GrpcRequests.status(r.getStatus(), r.getStatusValue(), null),
+          presented);
       ListNamespacesResponse.Builder b = ListNamespacesResponse.newBuilder().setTotal(page.total());
       // listings show no deletion_due, as in REST: it would cost a look at every namespace's clock
       page.namespaces().forEach(i -> b.addNamespaces(GrpcViews.namespace(i, null)));
@@ -101,7 +104,7 @@ final class AdminService extends VecStoreAdminServiceGrpc.VecStoreAdminServiceIm
 
   @Override
   public void getAggregateStats(GetAggregateStatsRequest r, StreamObserver<GetAggregateStatsResponse> out) {
-    Unary.answer(out, "GetAggregateStats", () -> GrpcViews.aggregate(manager.aggregateStats()));
+    Unary.answer(out, "GetAggregateStats", () -> GrpcViews.aggregate(manager.aggregateStats(presented)));
   }
 
   private Namespace view(NamespaceInfo info) {

@@ -69,8 +69,9 @@ public final class GrpcErrors {
       if (e instanceof UnavailableException && e.getCause() != null) {
         LOG.error("{}: {}", what, e.getMessage(), e.getCause());
       }
-      return status(codeOf(e), e.code(), e.getMessage(), e.details(),
-          e instanceof TooManyRequestsException tm ? tm.retryAfterSeconds() : -1);
+      long retryAfter = e instanceof TooManyRequestsException tm ? tm.retryAfterSeconds()
+          : e instanceof UnavailableException u && u.retryAfterSeconds() > 0 ? u.retryAfterSeconds() : -1;
+      return status(codeOf(e), e.code(), e.getMessage(), e.details(), retryAfter);
     }
     LOG.error("Unexpected error in {}", what, t);
     return status(Status.Code.INTERNAL, "internal_error", "Internal server error: " + t.getClass().getSimpleName(),

@@ -1,6 +1,7 @@
 package io.vecstore.grpc;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -25,6 +26,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * VecStore's gRPC server (proto/vecstore.proto): the admin and data services over a
@@ -48,8 +50,16 @@ public final class GrpcServer implements AutoCloseable {
    * @param calls told every finished call of the VecStore services (for metrics)
    */
   public record Options(String host, int port, String adminKey, int maxMessageBytes, Consumer<String> authFailureCounter,
-      CallRecorder calls) {
+      CallRecorder calls, ServerInterceptor routing, Predicate<String> presented) {
+
+    /** A single server's options: no routing, listings over every namespace. */
+    public Options(String host, int port, String adminKey, int maxMessageBytes, Consumer<String> authFailureCounter,
+        CallRecorder calls) {
+      this(host, port, adminKey, maxMessageBytes, authFailureCounter, calls, null, id -> true);
+    }
+
     public Options {
+      Objects.requireNonNull(presented, "presented");
       Objects.requireNonNull(host, "host");
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be between 0 and 65535, got: " + port);
@@ -67,7 +77,16 @@ public final class GrpcServer implements AutoCloseable {
     }
 
     public Options withAdminKey(String key) {
-      return new Options(host, port, key, maxMessageBytes, authFailureCounter, calls);
+      return new Options(host, port, key, maxMessageBytes, authFailureCounter, calls, routing, presented);
+    }
+
+    /**
+     * Cluster mode: {@code routing} sees every call of the VecStore services first, before
+     * authentication (it forwards calls to the node owning their namespace); {@code presented}
+     * picks the local namespaces that ListNamespaces and GetAggregateStats show.
+     */
+    public Options withRouting(ServerInterceptor routing, Predicate<String> presented) {
+      return new Options(host, port, adminKey, maxMessageBytes, authFailureCounter, calls, routing, presented);
     }
   }
 
@@ -115,8 +134,10 @@ public final class GrpcServer implements AutoCloseable {
         .workerEventLoopGroup(workers)
         .executor(executor)
         .maxInboundMessageSize(options.maxMessageBytes())
-        .addService(ServerInterceptors.intercept(RequestParsing.withClearParseErrors(new AdminService(manager).bindService()), auth, metrics))
-        .addService(ServerInterceptors.intercept(RequestParsing.withClearParseErrors(new DataService(manager).bindService()), auth, metrics))
+        .addService(ServerInterceptors.intercept(RequestParsing.withClearParseErrors(
+            new AdminService(manager, options.presented()).bindService()), interceptors(auth, options.routing(), metrics)))
+        .addService(ServerInterceptors.intercept(RequestParsing.withClearParseErrors(new DataService(manager).bindService()),
+            interceptors(auth, options.routing(), metrics)))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();
@@ -131,6 +152,11 @@ public final class GrpcServer implements AutoCloseable {
     health.setStatus(VecStoreAdminServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(VecStoreServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     return s;
+  }
+
+  /** Innermost first: authentication, then routing (when any), metrics outermost. */
+  private static ServerInterceptor[] interceptors(ServerInterceptor auth, ServerInterceptor routing, ServerInterceptor metrics) {
+    return routing == null ? new ServerInterceptor[] {auth, metrics} : new ServerInterceptor[] {auth, routing, metrics};
   }
 
   /** The port it listens on (the chosen one when started with port 0). */

@@ -53,8 +53,20 @@ public final class App {
    * {@code readiness} says so; it counts itself as one listener once Jetty listens.
    */
   public static Javalin create(ServerConfig config, NamespaceManager manager, HttpMetrics metrics, Readiness readiness) {
+    return create(config, manager, metrics, readiness, ClusterHooks.NONE);
+  }
+
+  /** As above, in cluster mode: {@code hooks} route requests to the nodes that own their namespaces. */
+  public static Javalin create(ServerConfig config, NamespaceManager manager, HttpMetrics metrics, Readiness readiness,
+      ClusterHooks hooks) {
     RequestGate gate = new RequestGate();
     return Javalin.create(c -> {
+      if (hooks != ClusterHooks.NONE) {
+        c.contextResolver.ip = ctx -> {
+          String ip = hooks.clientIp(ctx);
+          return ip != null ? ip : ctx.req().getRemoteAddr();
+        };
+      }
       c.startup.showJavalinBanner = false;
       c.startup.showOldJavalinVersionWarning = false;
       c.jsonMapper(new JavalinJackson(JsonCodec.MAPPER, false));
@@ -99,7 +111,28 @@ public final class App {
         }
       });
       Authenticator auth = new Authenticator(config.adminKey(), config.metricsPublic(), manager, metrics::countAuthFailure);
+      boolean clustered = hooks != ClusterHooks.NONE; // a single server registers no hook at all
+      if (clustered) {
+        c.routes.beforeMatched(ctx -> {
+          if (hooks.beforeAuth(ctx)) {
+            ctx.skipRemainingHandlers();
+          }
+        });
+      }
       c.routes.beforeMatched(auth::check);
+      if (clustered) {
+        c.routes.beforeMatched(ctx -> {
+          if (hooks.afterAuth(ctx)) {
+            ctx.skipRemainingHandlers();
+          }
+        });
+        c.routes.afterMatched(hooks::after);
+        c.routes.exception(io.vecstore.core.error.UnavailableException.class, (e, ctx) -> {
+          if (!e.code().equals(io.vecstore.core.error.UnavailableException.NOT_OWNER) || !hooks.retryElsewhere(ctx, e)) {
+            ErrorResponses.handle(e, ctx);
+          }
+        });
+      }
       c.routes.get("/", ctx -> ctx.redirect("/ui/"), Access.OPEN);
       c.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")), Access.OPEN);
       c.routes.get("/ready", ctx -> {
@@ -110,7 +143,8 @@ public final class App {
         }
       }, Access.OPEN);
       c.routes.get("/metrics", ctx -> ctx.contentType(HttpMetrics.CONTENT_TYPE).result(metrics.scrape()), Access.METRICS);
-      Routes.register(c.routes, manager, config.maxBodyBytes());
+      Routes.register(c.routes, manager, config.maxBodyBytes(), hooks::presents);
+      hooks.addRoutes(c.routes);
     });
   }
 }

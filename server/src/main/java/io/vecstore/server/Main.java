@@ -4,6 +4,10 @@ import io.javalin.Javalin;
 import io.vecstore.core.NoCallHome;
 import io.vecstore.core.config.CoreExecutors;
 import io.vecstore.http.App;
+import io.vecstore.http.ClusterHooks;
+import io.vecstore.server.cluster.ClusterOptions;
+import io.vecstore.server.cluster.ClusterRuntime;
+import java.net.URI;
 import io.vecstore.http.Readiness;
 import io.vecstore.http.metrics.HttpMetrics;
 import io.vecstore.http.ServerConfig;
@@ -34,6 +38,7 @@ public final class Main {
 
   private static final String USAGE = """
       Usage: vecstore serve [options]
+             vecstore zookeeper [--port 2181] [--data ./zk-data]
              vecstore check-index NAMESPACE [--data DIR] [--url URL] [--level 1|2|3]
              vecstore snapshot create|list|restore|delete|export|import … [--url URL]
              vecstore --help
@@ -57,6 +62,24 @@ public final class Main {
         --grpc-port N         port of the gRPC services on the same host, 0 for none (default 50051)
       Without an admin key the server has no authentication and refuses to listen on anything
       but a loopback address.
+
+      Cluster mode (namespaces spread over several servers, coordinated by ZooKeeper):
+        --cluster HOST:PORT[,HOST:PORT…]
+                              ZooKeeper servers; joins the cluster there
+        --node-id ID          this node's id, unique in the cluster (needed with --cluster)
+        --advertise URL       this node's REST base URL as the other nodes reach it
+                              (default http://HOST:PORT of --host and --port)
+        --grpc-advertise HOST:PORT
+                              this node's gRPC address as the others reach it (default the
+                              advertised host and --grpc-port)
+        --cluster-session-timeout-ms N
+                              ZooKeeper session timeout (default 15000): a node out of contact
+                              refuses writes at once and is taken as gone after this long
+        --hand-off-timeout-s N
+                              at SIGTERM, how long moving this node's namespaces away may take
+                              (default 300)
+      Every node needs the same admin key. 'vecstore zookeeper' runs a single local ZooKeeper
+      (127.0.0.1) for trying cluster mode on one machine.
 
       check-index runs Lucene's CheckIndex (level 3 by default) on a snapshot that the server at
       --url (default http://127.0.0.1:8080) takes, or, with no server answering, on a copy of the
@@ -96,13 +119,27 @@ public final class Main {
           ? io.vecstore.server.tools.CheckIndexCommand.run(rest, key, out, err)
           : io.vecstore.server.tools.SnapshotCommand.run(rest, key, out, err);
     }
+    if (command.equals("zookeeper")) {
+      try {
+        io.vecstore.cluster.LocalZooKeeper.main(rest.toArray(String[]::new));
+        return 0;
+      } catch (IllegalArgumentException e) {
+        err.println(e.getMessage());
+        return 2;
+      } catch (Exception e) {
+        err.println("ZooKeeper failed: " + e);
+        return 1;
+      }
+    }
     if (!command.equals("serve")) {
       err.println("Unknown command: " + command);
       err.print(USAGE);
       return 2;
     }
     ServerConfig config;
+    ClusterOptions cluster;
     try {
+      cluster = parseCluster(rest);
       config = parseServe(rest);
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
@@ -113,7 +150,56 @@ public final class Main {
       out.print(USAGE);
       return 0;
     }
-    return serve(config);
+    return serve(config, cluster);
+  }
+
+  /** Takes the cluster flags out of serve's arguments; null when not in cluster mode. */
+  static ClusterOptions parseCluster(Deque<String> args) {
+    List<String> list = new java.util.ArrayList<>(args);
+    java.util.Map<String, String> values = new java.util.HashMap<>();
+    for (String flag : List.of("--cluster", "--node-id", "--advertise", "--grpc-advertise", "--cluster-session-timeout-ms",
+        "--hand-off-timeout-s")) {
+      int i = list.indexOf(flag);
+      if (i >= 0) {
+        if (i + 1 >= list.size()) {
+          throw new IllegalArgumentException(flag + " needs a value");
+        }
+        values.put(flag, list.get(i + 1));
+        list.subList(i, i + 2).clear();
+      }
+    }
+    args.clear();
+    args.addAll(list);
+    if (!values.containsKey("--cluster")) {
+      if (!values.isEmpty()) {
+        throw new IllegalArgumentException(String.join(", ", values.keySet()) + " need --cluster HOST:PORT");
+      }
+      return null;
+    }
+    String nodeId = values.get("--node-id");
+    if (nodeId == null) {
+      throw new IllegalArgumentException("--cluster needs --node-id ID (unique in the cluster)");
+    }
+    URI advertise = null;
+    if (values.containsKey("--advertise")) {
+      try {
+        advertise = new URI(values.get("--advertise"));
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("--advertise must be a URL like http://10.0.0.5:8080, got: " + values.get("--advertise"));
+      }
+    }
+    long session = values.containsKey("--cluster-session-timeout-ms")
+        ? parseLong("--cluster-session-timeout-ms", values.get("--cluster-session-timeout-ms"), 1000, 600_000)
+        : ClusterOptions.DEFAULT_SESSION_TIMEOUT.toMillis();
+    long handOff = values.containsKey("--hand-off-timeout-s")
+        ? parseLong("--hand-off-timeout-s", values.get("--hand-off-timeout-s"), 1, 86_400)
+        : ClusterOptions.DEFAULT_HAND_OFF_TIMEOUT.toSeconds();
+    ClusterOptions options = new ClusterOptions(values.get("--cluster"), nodeId, advertise, values.get("--grpc-advertise"),
+        Duration.ofMillis(session), Duration.ofSeconds(handOff));
+    // The cluster module's checks, now rather than after the listeners are up.
+    io.vecstore.cluster.ClusterConfig.of(options.connect(), nodeId, advertise == null ? URI.create("http://127.0.0.1") : advertise)
+        .withGrpcAddress(options.grpcAdvertise());
+    return options;
   }
 
   private static boolean isHelp(String arg) {
@@ -227,7 +313,7 @@ public final class Main {
     throw new IllegalArgumentException(flag + " must be an integer between " + min + " and " + max + ", got: " + value);
   }
 
-  private static int serve(ServerConfig config) {
+  private static int serve(ServerConfig config, ClusterOptions clusterOptions) {
     Logger log = LoggerFactory.getLogger(Main.class);
     NamespaceManager manager;
     try {
@@ -238,8 +324,10 @@ public final class Main {
     }
     // One registry for both transports: gRPC calls and auth failures land in REST's series.
     HttpMetrics metrics = new HttpMetrics(manager::usage);
-    Readiness readiness = new Readiness(config.grpcPort() != 0 ? 2 : 1);
-    Javalin app = App.create(config, manager, metrics, readiness);
+    ClusterRuntime cluster = clusterOptions == null ? null : new ClusterRuntime(clusterOptions, config, manager, metrics);
+    // In cluster mode, joining the cluster counts as one more listener that must be up.
+    Readiness readiness = new Readiness((config.grpcPort() != 0 ? 2 : 1) + (cluster != null ? 1 : 0));
+    Javalin app = App.create(config, manager, metrics, readiness, cluster == null ? ClusterHooks.NONE : cluster.restHooks());
     try {
       app.start(config.host(), config.port());
     } catch (RuntimeException e) {
@@ -254,7 +342,9 @@ public final class Main {
     GrpcServer grpc = null;
     if (config.grpcPort() != 0) {
       try {
-        grpc = GrpcServer.start(grpcOptions(config, metrics), manager);
+        GrpcServer.Options options = grpcOptions(config, metrics);
+        grpc = GrpcServer.start(cluster == null ? options : options.withRouting(cluster.grpcRouting(), cluster::presents),
+            manager);
         readiness.listenerUp();
       } catch (IOException | RuntimeException e) {
         log.error("Cannot listen for gRPC on {}:{}: {}", config.host(), config.grpcPort(), e.getMessage());
@@ -267,11 +357,40 @@ public final class Main {
         return 1;
       }
     }
+    if (cluster != null) {
+      try {
+        cluster.join(config.host(), app.port(), grpc == null ? 0 : grpc.port());
+        readiness.listenerUp();
+      } catch (Exception e) {
+        log.error("Cannot join the cluster at {}: {}", clusterOptions.connect(), e.getMessage());
+        if (grpc != null) {
+          grpc.close();
+        }
+        app.stop();
+        cluster.close();
+        try {
+          manager.close();
+        } catch (Exception ignored) {
+          // already failing
+        }
+        return 1;
+      }
+    }
     GrpcServer grpcServer = grpc;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       readiness.stopping(); // /ready says 503 from the first moment of shutdown
-      log.info("Shutting down: finishing requests, committing namespaces");
       int status = 0;
+      if (cluster != null) {
+        // Still serving: the namespaces move away with their writes paused under a second each.
+        log.info("Shutting down: handing this node's namespaces to the other nodes");
+        try {
+          cluster.handOff();
+        } catch (Exception e) {
+          log.error("Handing off namespaces failed; those left here are unreachable until this node returns", e);
+          status = 1;
+        }
+      }
+      log.info("Shutting down: finishing requests, committing namespaces");
       if (grpcServer != null) {
         grpcServer.shutdown(); // refuses new calls at once; the running ones are waited for below
       }
@@ -284,11 +403,17 @@ public final class Main {
       if (grpcServer != null && !grpcServer.awaitTermination(App.SHUTDOWN_GRACE)) {
         log.warn("gRPC calls still running after {} s; cancelled", App.SHUTDOWN_GRACE.toSeconds());
       }
+      if (cluster != null) {
+        cluster.dropHandedOff();
+      }
       try {
         manager.close();
       } catch (Exception e) {
         log.error("Closing namespaces failed", e);
         status = 1;
+      }
+      if (cluster != null) {
+        cluster.close();
       }
       log.info("Stopped");
       // A JVM ended by SIGTERM exits with 143 even after a clean shutdown; service managers and

@@ -49,9 +49,14 @@ final class ServerProcess implements AutoCloseable {
   }
 
   static ServerProcess start(Path dataDir, String... extraArgs) throws IOException {
+    return startWithHeap("512m", dataDir, extraArgs);
+  }
+
+  /** With a heap of {@code heap} (e.g. {@code 256m}): the cluster tests run four at once. */
+  static ServerProcess startWithHeap(String heap, Path dataDir, String... extraArgs) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
-        "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
+        "--enable-native-access=ALL-UNNAMED", "-Xmx" + heap,
         "-cp", System.getProperty("java.class.path"), "io.vecstore.server.Main",
         "serve", "--data", dataDir.toString(), "--port", "0", "--grpc-port", "0"));
     cmd.addAll(List.of(extraArgs));

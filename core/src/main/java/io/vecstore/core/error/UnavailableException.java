@@ -9,9 +9,42 @@ import java.util.Map;
 public final class UnavailableException extends VecStoreException {
 
   private static final String INSUFFICIENT_STORAGE = "insufficient_storage";
+  /** Code of a write refused because this server no longer (or not yet) owns the namespace (cluster mode). */
+  public static final String NOT_OWNER = "not_owner";
+
+  private final int retryAfterSeconds;
 
   private UnavailableException(String code, String message, Map<String, Object> details, Throwable cause) {
+    this(code, message, details, cause, 0);
+  }
+
+  private UnavailableException(String code, String message, Map<String, Object> details, Throwable cause,
+      int retryAfterSeconds) {
     super(code, message, details, cause);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /**
+   * In cluster mode: this server may not acknowledge a write of the namespace (another node owns
+   * it, it is moving, or this server lost contact with the cluster); retry after the given seconds.
+   */
+  public static UnavailableException notOwner(String id, String reason, int retryAfterSeconds) {
+    if (retryAfterSeconds < 1) {
+      throw new IllegalArgumentException("retryAfterSeconds must be at least 1, got: " + retryAfterSeconds);
+    }
+    return new UnavailableException(NOT_OWNER, "Namespace " + id + " is not writable on this server: " + reason,
+        Map.of("namespace", id), null, retryAfterSeconds);
+  }
+
+  /** In cluster mode: the namespace's owner node is not live, nobody else has its data. */
+  public static UnavailableException ownerDown(String id, String nodeId, int retryAfterSeconds) {
+    return new UnavailableException("owner_down", "Namespace " + id + " is on node " + nodeId
+        + ", which is not reachable; retry later", Map.of("namespace", id, "node", nodeId), null, retryAfterSeconds);
+  }
+
+  /** Seconds a client should wait before retrying (the {@code Retry-After} header), or 0 for no advice. */
+  public int retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public static UnavailableException namespace(String id, String reason, Throwable cause) {

@@ -55,6 +55,14 @@ public final class IndexWrites {
    * @return the number of new ids
    */
   public long upsert(List<VectorRecord> batch, long estimatedBytes, LongConsumer beforeWrite) {
+    long[] newIds = new long[1];
+    long syncTo = upsertUndurable(batch, estimatedBytes, beforeWrite, newIds);
+    core.awaitDurable(syncTo);
+    return newIds[0];
+  }
+
+  /** {@link #upsert} up to the log append; returns the log position to sync to. */
+  private long upsertUndurable(List<VectorRecord> batch, long estimatedBytes, LongConsumer beforeWrite, long[] newIds) {
     Map<String, VectorRecord> byId = new LinkedHashMap<>();
     for (VectorRecord r : batch) {
       byId.remove(r.id()); // keep the last occurrence, in its position
@@ -65,8 +73,7 @@ public final class IndexWrites {
     for (VectorRecord r : records) {
       docs.add(Documents.of(r, core.metric));
     }
-    long[] newIds = new long[1];
-    long syncTo = core.underWriteLock(() -> {
+    return core.underWriteLock(() -> {
       newIds[0] = countMissing(byId.keySet());
       beforeWrite.accept(newIds[0]);
       core.applying(() -> {
@@ -82,14 +89,18 @@ public final class IndexWrites {
       core.writeSeq++;
       return position;
     });
-    core.awaitDurable(syncTo);
-    return newIds[0];
   }
 
   /** Deletes the given ids; ids that do not exist are ignored. Returns how many existed. */
   public long delete(Collection<String> ids) {
     List<String> existing = new ArrayList<>();
-    long syncTo = core.underWriteLock(() -> {
+    core.awaitDurable(deleteUndurable(ids, existing));
+    return existing.size();
+  }
+
+  /** {@link #delete} up to the log append; returns the log position to sync to. */
+  private long deleteUndurable(Collection<String> ids, List<String> existing) {
+    return core.underWriteLock(() -> {
       for (String id : new LinkedHashSet<>(ids)) {
         if (exists(id)) {
           existing.add(id);
@@ -97,8 +108,6 @@ public final class IndexWrites {
       }
       return existing.isEmpty() ? 0L : deleteLocked(existing);
     });
-    core.awaitDurable(syncTo);
-    return existing.size();
   }
 
   /** Deletes every live document matching {@code query}; returns how many. */
@@ -139,6 +148,31 @@ public final class IndexWrites {
     liveCount -= existing.size();
     core.writeSeq++;
     return position;
+  }
+
+  /**
+   * Applies records that another node's copy of this namespace logged (the log tail of a move),
+   * in order, each through this index's own log as a write of its own: no quota, status or rate
+   * checks, they were admitted there. Upserts and deletes by id are idempotent, so a batch
+   * applied twice in order leaves the same index. Durable when it returns; returns the count.
+   */
+  public long applyLogged(List<WalRecord> records) {
+    long syncTo = 0;
+    for (WalRecord r : records) {
+      long position = switch (r) {
+        case WalRecord.Upsert u -> {
+          long estimate = 0;
+          for (VectorRecord v : u.vectors()) {
+            estimate += 4L * v.values().length + 256;
+          }
+          yield upsertUndurable(u.vectors(), estimate, newIds -> { }, new long[1]);
+        }
+        case WalRecord.Delete d -> deleteUndurable(d.ids(), new ArrayList<>());
+      };
+      syncTo = Math.max(syncTo, position);
+    }
+    core.awaitDurable(syncTo); // one fsync for the whole batch
+    return records.size();
   }
 
   /**

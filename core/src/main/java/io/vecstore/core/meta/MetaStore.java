@@ -44,6 +44,20 @@ public final class MetaStore {
     return fromJson(n);
   }
 
+  /** The namespace.json bytes of {@code meta}: keys' hashes and counters included (for a move). */
+  public static byte[] toBytes(NamespaceMeta meta) throws IOException {
+    return JSON.writeValueAsBytes(toJson(meta));
+  }
+
+  /** Reads namespace.json bytes as {@link #toBytes} wrote them. */
+  public static NamespaceMeta fromBytes(byte[] json) throws IOException {
+    JsonNode n = JSON.readTree(json);
+    if (n == null || !n.isObject()) {
+      throw new IOException("namespace.json is not a JSON object");
+    }
+    return fromJson(n);
+  }
+
   /**
    * Rewrites an archive's namespace.json in place for a namespace made from it: another id, a
    * status, no pending deletion, no keys, no recorded size. Edited as JSON, so fields this server

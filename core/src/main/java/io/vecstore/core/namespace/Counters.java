@@ -35,6 +35,22 @@ final class Counters {
     return new Usage(requests.get(), queries.get(), upserts.get(), deletes.get());
   }
 
+  /** Replaces the counters (a namespace moved here takes over its former owner's). */
+  void set(Usage u) {
+    requests.set(u.totalRequests());
+    queries.set(u.totalQueries());
+    upserts.set(u.totalUpserts());
+    deletes.set(u.totalDeletes());
+  }
+
+  /** Adds requests counted elsewhere. */
+  void add(Usage delta) {
+    requests.addAndGet(delta.totalRequests());
+    queries.addAndGet(delta.totalQueries());
+    upserts.addAndGet(delta.totalUpserts());
+    deletes.addAndGet(delta.totalDeletes());
+  }
+
   /** Counts one admitted data request. */
   void count(Operation op) {
     requests.incrementAndGet();

@@ -48,12 +48,14 @@ final class DataOps {
   /** Adds or replaces a batch of vectors, all or nothing. Returns the number of distinct ids written. */
   long upsert(String namespaceId, List<VectorRecord> batch) {
     Namespace ns = registry.require(namespaceId);
-    ns.checkStatus(Operation.UPSERT);
-    NamespaceMeta meta = ns.meta();
-    ns.guard().checkBatchSize(meta.quotas(), batch.size());
-    write(ns, batch, true);
-    ns.count(Operation.UPSERT);
-    return batch.stream().map(VectorRecord::id).distinct().count();
+    return ns.write(() -> {
+      ns.checkStatus(Operation.UPSERT);
+      NamespaceMeta meta = ns.meta();
+      ns.guard().checkBatchSize(meta.quotas(), batch.size());
+      write(ns, batch, true);
+      ns.count(Operation.UPSERT);
+      return batch.stream().map(VectorRecord::id).distinct().count();
+    });
   }
 
   /** An upsert for an import: every check of {@link #upsert} but status, batch size and rate, and not counted. */
@@ -122,24 +124,28 @@ final class DataOps {
   /** Deletes the given ids; unknown ids are ignored. Returns how many existed. */
   long deleteVectors(String namespaceId, List<String> ids) {
     Namespace ns = registry.require(namespaceId);
-    ns.checkStatus(Operation.DELETE);
-    if (ids.isEmpty()) {
-      throw new InvalidRequestException("ids must contain at least one id");
-    }
-    ids.forEach(validator::validateId);
-    ns.guard().admitRequest(ns.meta().quotas());
-    ns.count(Operation.DELETE);
-    return ns.withIndex(index -> index.writes().delete(new LinkedHashSet<>(ids)));
+    return ns.write(() -> {
+      ns.checkStatus(Operation.DELETE);
+      if (ids.isEmpty()) {
+        throw new InvalidRequestException("ids must contain at least one id");
+      }
+      ids.forEach(validator::validateId);
+      ns.guard().admitRequest(ns.meta().quotas());
+      ns.count(Operation.DELETE);
+      return ns.withIndex(index -> index.writes().delete(new LinkedHashSet<>(ids)));
+    });
   }
 
   /** Deletes every vector matching the filter. Returns how many. */
   long deleteByFilter(String namespaceId, JsonNode filter) {
     Namespace ns = registry.require(namespaceId);
-    ns.checkStatus(Operation.DELETE);
-    Query query = Filters.compile(filter);
-    ns.guard().admitRequest(ns.meta().quotas());
-    ns.count(Operation.DELETE);
-    return ns.withIndex(index -> index.writes().deleteMatching(query));
+    return ns.write(() -> {
+      ns.checkStatus(Operation.DELETE);
+      Query query = Filters.compile(filter);
+      ns.guard().admitRequest(ns.meta().quotas());
+      ns.count(Operation.DELETE);
+      return ns.withIndex(index -> index.writes().deleteMatching(query));
+    });
   }
 
   private static void checkDimension(NamespaceMeta meta, int dimension, String what) {

@@ -28,8 +28,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,13 +77,20 @@ final class Namespace implements KeyedNamespace {
   private final String brokenReason;
 
   private final OpenListener openListener;
+  private final WriteCheck writeCheck;
+  private final WriteGate gate;
+  /** Moves in progress that read this namespace's index: it is not closed for idleness meanwhile. */
+  private final AtomicInteger pins = new AtomicInteger();
+  /** A copy being moved here from another node: not yet this server's to bill (see UsageSampler). */
+  private volatile boolean incoming;
 
-  Namespace(DataLayout layout, IndexSettings settings, NamespaceMeta meta, OpenListener openListener, Clock clock) {
-    this(layout, settings, meta, null, openListener, clock);
+  Namespace(DataLayout layout, IndexSettings settings, NamespaceMeta meta, OpenListener openListener, Clock clock,
+      WriteCheck writeCheck) {
+    this(layout, settings, meta, null, openListener, clock, writeCheck);
   }
 
   private Namespace(DataLayout layout, IndexSettings settings, NamespaceMeta meta, String brokenReason,
-      OpenListener openListener, Clock clock) {
+      OpenListener openListener, Clock clock, WriteCheck writeCheck) {
     this.id = meta.id();
     this.layout = layout;
     this.settings = settings;
@@ -90,6 +99,8 @@ final class Namespace implements KeyedNamespace {
     this.openListener = openListener;
     this.clock = clock;
     this.counters = new Counters(meta.usage());
+    this.writeCheck = writeCheck;
+    this.gate = new WriteGate(meta.id());
   }
 
   /**
@@ -97,7 +108,66 @@ final class Namespace implements KeyedNamespace {
    * every other operation fails with 503 and its files are left untouched for an operator.
    */
   static Namespace broken(DataLayout layout, IndexSettings settings, String id, String reason, Clock clock) {
-    return new Namespace(layout, settings, NamespaceMeta.placeholder(id, clock.instant()), reason, OpenListener.NONE, clock);
+    return new Namespace(layout, settings, NamespaceMeta.placeholder(id, clock.instant()), reason, OpenListener.NONE, clock,
+        WriteCheck.ALWAYS);
+  }
+
+  /**
+   * Runs a write of this namespace (data, settings, keys): through the write gate (waits while a
+   * move pauses writes, refused once the namespace was handed to another node), with the
+   * server's {@link WriteCheck} before it and again after it, before it is acknowledged.
+   */
+  <T> T write(Supplier<T> op) {
+    gate.enter();
+    try {
+      writeCheck.check(id);
+      T result = op.get();
+      writeCheck.check(id);
+      return result;
+    } finally {
+      gate.exit();
+    }
+  }
+
+  WriteGate gate() {
+    return gate;
+  }
+
+  /** A move reads this namespace: keep its index open until {@link #unpin}. */
+  void pin() {
+    pins.incrementAndGet();
+  }
+
+  void unpin() {
+    pins.decrementAndGet();
+  }
+
+  boolean pinned() {
+    return pins.get() > 0;
+  }
+
+  boolean incoming() {
+    return incoming;
+  }
+
+  void incoming(boolean value) {
+    incoming = value;
+  }
+
+  /**
+   * Takes over the settings, status, keys and counters of the copy this one was moved from
+   * (its namespace.json as it was when its writes stopped).
+   */
+  NamespaceMeta adopt(NamespaceMeta source) {
+    synchronized (metaLock) {
+      counters.set(source.usage());
+      return updateMeta(m -> source.withSize(null));
+    }
+  }
+
+  /** Adds requests counted elsewhere (by the node this namespace moved from, after its last copy). */
+  void addUsage(Usage delta) {
+    counters.add(delta);
   }
 
   NamespaceMeta meta() {
@@ -238,7 +308,7 @@ final class Namespace implements KeyedNamespace {
 
   @Override
   public void changeKeys(UnaryOperator<List<StoredKey>> change) {
-    updateMeta(m -> m.withKeys(change.apply(m.keys()), clock.instant()));
+    write(() -> updateMeta(m -> m.withKeys(change.apply(m.keys()), clock.instant())));
   }
 
   @Override
@@ -305,7 +375,7 @@ final class Namespace implements KeyedNamespace {
 
   /** Closes the index if it has not been used for {@code idleNanos}; returns whether it closed it. */
   boolean closeIfIdle(long idleNanos, long now) throws IOException {
-    if (index == null || now - lastUsedNanos < idleNanos) {
+    if (index == null || now - lastUsedNanos < idleNanos || pinned()) {
       return false;
     }
     close();

@@ -53,6 +53,8 @@ public final class NamespaceManager implements Closeable {
   private final NamespaceSnapshots snapshots;
   private final Compactions compactions;
   private final Maintenance maintenance;
+  private final NamespaceMoves moves;
+  private volatile WriteCheck writeCheck = WriteCheck.ALWAYS;
   private volatile boolean closed;
 
   /** Opens the data directory (creating it if needed) with pools sized for this machine. */
@@ -80,7 +82,8 @@ public final class NamespaceManager implements Closeable {
     if (settings.indexExecutor() == null) {
       settings = settings.withIndexExecutor(executors.indexing(), executors.indexHelpers());
     }
-    this.registry = new NamespaceRegistry(layout, settings, config.capacity(), clock, executors.evictor());
+    this.registry = new NamespaceRegistry(layout, settings, config.capacity(), clock, executors.evictor(),
+        id -> writeCheck.check(id));
     registry.load();
     this.usage = new UsageSampler(new UsageLedger(layout), clock, registry::all);
     DiskSpace disk = new DiskSpace(layout.root(), config.capacity().minFreeDiskBytes());
@@ -88,7 +91,22 @@ public final class NamespaceManager implements Closeable {
     this.snapshots = new NamespaceSnapshots(registry, data, disk, clock, this::create, this::delete);
     this.compactions = new Compactions(executors.compactor(), disk, clock);
     this.maintenance = new Maintenance(config, executors, registry, usage, disk, clock, this::delete);
+    this.moves = new NamespaceMoves(registry, usage, disk, clock);
     maintenance.start();
+  }
+
+  /**
+   * Sets the check every write of a namespace must pass (cluster mode: this server must own the
+   * namespace); {@link WriteCheck#ALWAYS} until set. Set once by {@code Main}, before serving.
+   */
+  public void writeCheck(WriteCheck check) {
+    this.writeCheck = java.util.Objects.requireNonNull(check, "check");
+  }
+
+  /** Moving namespaces between servers (cluster mode): both ends of a move. */
+  public NamespaceMoves moves() {
+    ensureOpen();
+    return moves;
   }
 
   public DataLayout layout() {
@@ -115,26 +133,38 @@ public final class NamespaceManager implements Closeable {
    * optionally only ids starting with {@code prefix} and only those with {@code status}.
    */
   public NamespacePage list(int limit, String cursor, String prefix, NamespaceStatus status) {
+    return list(limit, cursor, prefix, status, id -> true);
+  }
+
+  /**
+   * Like {@link #list(int, String, String, NamespaceStatus)}, over only the namespaces whose id
+   * {@code include} accepts (cluster mode: those this server owns), in pages and total alike.
+   */
+  public NamespacePage list(int limit, String cursor, String prefix, NamespaceStatus status,
+      java.util.function.Predicate<String> include) {
     ensureOpen();
-    return registry.list(limit, cursor, prefix, status);
+    return registry.list(limit, cursor, prefix, status, include);
   }
 
   /** Deletes a namespace and all its data; in any status. */
   public void delete(String id) {
     ensureOpen();
-    registry.delete(id, usage::record);
+    registry.require(id).write(() -> {
+      registry.delete(id, usage::record);
+      return null;
+    });
     usage.flush();
     LOG.info("Deleted namespace {}", id);
   }
 
   public NamespaceInfo updateQuotas(String id, QuotaPatch patch) {
     Namespace ns = require(id);
-    return Figures.info(ns, ns.updateMeta(m -> m.withQuotas(m.quotas().merge(patch), clock.instant())));
+    return ns.write(() -> Figures.info(ns, ns.updateMeta(m -> m.withQuotas(m.quotas().merge(patch), clock.instant()))));
   }
 
   public NamespaceInfo updateStatus(String id, NamespaceStatus status) {
     Namespace ns = require(id);
-    return Figures.info(ns, ns.updateMeta(m -> m.withStatus(status, clock.instant())));
+    return ns.write(() -> Figures.info(ns, ns.updateMeta(m -> m.withStatus(status, clock.instant()))));
   }
 
   public NamespaceStats stats(String id) {
@@ -142,9 +172,17 @@ public final class NamespaceManager implements Closeable {
   }
 
   public AggregateStats aggregateStats() {
+    return aggregateStats(id -> true);
+  }
+
+  /** Totals over the namespaces whose id {@code include} accepts (cluster mode: those this server owns). */
+  public AggregateStats aggregateStats(java.util.function.Predicate<String> include) {
     ensureOpen();
     long total = 0, active = 0, vectors = 0, requests = 0, bytes = 0;
     for (Namespace ns : registry.all()) {
+      if (!include.test(ns.id)) {
+        continue;
+      }
       total++;
       if (ns.meta().status() == NamespaceStatus.ACTIVE) {
         active++;
@@ -247,6 +285,12 @@ public final class NamespaceManager implements Closeable {
   public List<DailyUsage> usageBetween(LocalDate from, LocalDate to, String prefix) {
     ensureOpen();
     return usage.between(from, to, prefix);
+  }
+
+  /** The ids of every namespace this server holds, sorted; in memory, opens nothing. */
+  public List<String> ids() {
+    ensureOpen();
+    return registry.all().stream().map(ns -> ns.id).toList();
   }
 
   /** How many namespaces have their index open now. */

@@ -61,6 +61,7 @@ final class NamespaceRegistry {
   private final AtomicInteger openCount = new AtomicInteger();
   private final AtomicBoolean evictionPending = new AtomicBoolean();
   private volatile boolean stopping;
+  private final WriteCheck writeCheck;
   private final OpenListener openListener = new OpenListener() {
     @Override
     public void opened() {
@@ -76,7 +77,8 @@ final class NamespaceRegistry {
   };
 
   NamespaceRegistry(DataLayout layout, IndexSettings indexSettings, Capacity capacity, Clock clock,
-      ScheduledExecutorService evictor) {
+      ScheduledExecutorService evictor, WriteCheck writeCheck) {
+    this.writeCheck = writeCheck;
     this.layout = layout;
     this.indexSettings = indexSettings;
     this.capacity = capacity;
@@ -163,7 +165,7 @@ final class NamespaceRegistry {
   }
 
   private Namespace register(NamespaceMeta meta) {
-    Namespace ns = new Namespace(layout, indexSettings, meta, openListener, clock);
+    Namespace ns = new Namespace(layout, indexSettings, meta, openListener, clock, writeCheck);
     namespaces.put(meta.id(), ns);
     keys.add(ns);
     return ns;
@@ -196,7 +198,8 @@ final class NamespaceRegistry {
    * Namespaces sorted by id, {@code limit} per page, after {@code cursor} (from a previous page),
    * optionally only ids starting with {@code prefix} and only those with {@code status}.
    */
-  NamespacePage list(int limit, String cursor, String prefix, NamespaceStatus status) {
+  NamespacePage list(int limit, String cursor, String prefix, NamespaceStatus status,
+      java.util.function.Predicate<String> include) {
     if (limit < 1 || limit > MAX_LIST_LIMIT) {
       throw new InvalidRequestException("limit must be between 1 and " + MAX_LIST_LIMIT + ", got: " + limit);
     }
@@ -209,7 +212,7 @@ final class NamespaceRegistry {
       if (prefix != null && !ns.id.startsWith(prefix)) {
         break;
       }
-      if (status != null && ns.meta().status() != status) {
+      if ((status != null && ns.meta().status() != status) || !include.test(ns.id)) {
         continue;
       }
       if (page.size() == limit) {
@@ -218,18 +221,18 @@ final class NamespaceRegistry {
       }
       page.add(Figures.info(ns));
     }
-    return new NamespacePage(page, next, count(prefix, status));
+    return new NamespacePage(page, next, count(prefix, status, include));
   }
 
-  /** How many namespaces match a listing's prefix and status, over all pages. In memory only. */
-  private long count(String prefix, NamespaceStatus status) {
+  /** How many namespaces match a listing's prefix, status and filter, over all pages. In memory only. */
+  private long count(String prefix, NamespaceStatus status, java.util.function.Predicate<String> include) {
     var from = prefix == null ? namespaces : namespaces.tailMap(prefix, true);
     long n = 0;
     for (Namespace ns : from.values()) {
       if (prefix != null && !ns.id.startsWith(prefix)) {
         break;
       }
-      if (status == null || ns.meta().status() == status) {
+      if ((status == null || ns.meta().status() == status) && include.test(ns.id)) {
         n++;
       }
     }
@@ -318,7 +321,7 @@ final class NamespaceRegistry {
       if (stopping) {
         return;
       }
-      if (ns.indexIfOpen() == null) {
+      if (ns.indexIfOpen() == null || ns.pinned()) {
         continue;
       }
       try {

@@ -116,7 +116,8 @@ public final class NamespaceSnapshots {
     synchronized (ns.snapshotLock) {
       SnapshotInfo info = store.get(id, name);
       Integer dimension = store.dimension(id, name);
-      NamespaceMeta meta = ns.restore(registry.layout().snapshotIndexDir(id, name), dimension, registry.nonce(), clock.instant());
+      NamespaceMeta meta = ns.write(() ->
+          ns.restore(registry.layout().snapshotIndexDir(id, name), dimension, registry.nonce(), clock.instant()));
       LOG.info("Namespace {} restored from snapshot {} ({} vectors)", id, name, info.vectorCount());
       return Figures.info(ns, meta);
     }

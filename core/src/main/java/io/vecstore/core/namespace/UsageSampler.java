@@ -38,10 +38,19 @@ final class UsageSampler {
 
   /** One sample of a namespace; its vector peak since the last sample, not just its count now. */
   void record(Namespace ns) {
+    if (ns.incoming()) {
+      ledger.rebase(ns.id, ns.usage()); // still counted, and billed, by the server it is moving from
+      return;
+    }
     NamespaceUsage u = Figures.usage(ns);
     NamespaceIndex index = ns.indexIfOpen();
     long vectors = index == null ? u.vectorCount() : Math.max(u.vectorCount(), index.writes().takeVectorPeak());
     ledger.record(u.id(), u.usage(), vectors, u.storageBytes(), LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+  }
+
+  /** Takes a namespace's counters as its baseline here, billing none of them (see {@link UsageLedger#rebase}). */
+  void rebase(Namespace ns) {
+    ledger.rebase(ns.id, ns.usage());
   }
 
   /** Saves what was sampled. */

@@ -68,7 +68,7 @@ public final class ArchiveImport {
     return new Prepared(meta, source);
   }
 
-  private static SnapshotInfo unpack(InputStream archive, Path dir) throws IOException {
+  static SnapshotInfo unpack(InputStream archive, Path dir) throws IOException {
     Files.createDirectories(dir.resolve(DataLayout.INDEX_DIR));
     try (TarArchiveInputStream tar = readerOf(archive)) {
       for (TarArchiveEntry e; (e = nextEntry(tar)) != null; ) {

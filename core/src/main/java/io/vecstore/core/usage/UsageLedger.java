@@ -82,6 +82,18 @@ public final class UsageLedger {
     }
   }
 
+  /**
+   * Takes {@code cumulative} as the namespace's baseline without counting any growth: its counters
+   * were counted elsewhere so far (a namespace moved here from another server).
+   */
+  public synchronized void rebase(String id, Usage cumulative) {
+    Rollup r = rollup(id);
+    if (!cumulative.equals(r.last)) {
+      r.last = cumulative;
+      r.dirty = true;
+    }
+  }
+
   private static long growth(long before, long now) {
     return Math.max(0, now - before);
   }

@@ -44,6 +44,9 @@ public final class WriteAheadLog implements Closeable {
   private volatile long syncedPosition; // written under syncLock
   private long nextSeq;
   private volatile IOException failure;
+  /** Records with a seq above this stay on disk after commits (a move is reading them); MAX_VALUE: none. */
+  private volatile long retainAfter = Long.MAX_VALUE;
+  private volatile long lastAppendedSeq;
 
   /** Records read at open, in order, with seq above the commit's; to be replayed by the caller. */
   private final List<WalRecord> pending;
@@ -78,6 +81,7 @@ public final class WriteAheadLog implements Closeable {
       }
     }
     WriteAheadLog wal = new WriteAheadLog(dir, maxSeq + 1, pending);
+    wal.lastAppendedSeq = maxSeq;
     wal.startSegment();
     return wal;
   }
@@ -112,6 +116,7 @@ public final class WriteAheadLog implements Closeable {
       throw e;
     }
     nextSeq++;
+    lastAppendedSeq = record.seq();
     appendedPosition = segmentBase + channel.position();
     return appendedPosition;
   }
@@ -156,13 +161,101 @@ public final class WriteAheadLog implements Closeable {
     }
   }
 
-  /** Deletes every segment but the current one: their records are in a Lucene commit now. */
+  /**
+   * Deletes every segment but the current one: their records are in a Lucene commit now. Segments
+   * holding a record after the retention point ({@link #retainAfter}) are kept.
+   */
   public void deleteSegmentsBefore() throws IOException {
-    for (Path p : segments(dir)) {
-      if (!p.equals(segment)) {
+    List<Path> all = segments(dir);
+    long retain = retainAfter;
+    for (int i = 0; i < all.size(); i++) {
+      Path p = all.get(i);
+      if (p.equals(segment)) {
+        continue;
+      }
+      // A segment's records end just before the next segment's first sequence number.
+      long lastSeqIn = (i + 1 < all.size() ? firstSeq(all.get(i + 1)) : nextSeq) - 1;
+      if (lastSeqIn <= retain) {
         Files.deleteIfExists(p);
       }
     }
+  }
+
+  /**
+   * Keeps every record with a sequence number above {@code seq} on disk, commits or not, until
+   * {@link #releaseRetention}: a namespace being moved to another node reads them with
+   * {@link #readAfter}. Any thread; takes effect at the next commit.
+   */
+  public void retainAfter(long seq) {
+    if (seq < 0) {
+      throw new IllegalArgumentException("seq must be at least 0, got: " + seq);
+    }
+    retainAfter = seq;
+  }
+
+  /** Ends a {@link #retainAfter}: the next commit deletes what it made redundant. */
+  public void releaseRetention() {
+    retainAfter = Long.MAX_VALUE;
+  }
+
+  /** The sequence number of the last record appended (0 for none); any thread, may lag an append in progress. */
+  public long lastSeq() {
+    return lastAppendedSeq;
+  }
+
+  /**
+   * The records with a sequence number above {@code seq}, in order, up to about {@code maxBytes}
+   * of frames (at least one record when there is one). Read-only and safe while appends go on: a
+   * frame still being written at the end of the log ends the read. Records that a commit deleted
+   * are not there: call {@link #retainAfter} first and check that the first record read is
+   * {@code seq + 1}.
+   */
+  public List<WalRecord> readAfter(long seq, long maxBytes) throws IOException {
+    List<Path> all = segments(dir);
+    List<WalRecord> out = new ArrayList<>();
+    long bytes = 0;
+    for (int i = 0; i < all.size(); i++) {
+      boolean lastSegment = i + 1 == all.size();
+      if (!lastSegment && firstSeq(all.get(i + 1)) <= seq + 1) {
+        continue; // every record of this segment is at or below seq
+      }
+      try (FileChannel ch = FileChannel.open(all.get(i), StandardOpenOption.READ)) {
+        long size = ch.size();
+        long pos = 0;
+        while (size - pos >= WalCodec.HEADER_BYTES) {
+          ByteBuffer header = ByteBuffer.allocate(8);
+          readFully(ch, header, pos);
+          int length = header.getInt(0);
+          if (length < 0 || length > WalCodec.MAX_PAYLOAD_BYTES || size - pos - 8 < 9L + length) {
+            break; // being appended right now
+          }
+          ByteBuffer body = ByteBuffer.allocate(9 + length);
+          readFully(ch, body, pos + 8);
+          if (!WalCodec.checksumMatches(header.getInt(4), body.array())) {
+            if (!lastSegment) {
+              throw new IOException("write-ahead log " + all.get(i) + " is corrupt at byte " + pos);
+            }
+            break; // the live segment's last frame, written as we read
+          }
+          pos += 8 + 9 + length;
+          if (body.getLong(0) <= seq) {
+            continue;
+          }
+          out.add(WalCodec.decode(body.array()));
+          bytes += 17L + length;
+          if (bytes >= maxBytes) {
+            return out;
+          }
+        }
+      } catch (NoSuchFileException e) {
+        // Deleted by a commit since the listing: it held nothing retained.
+      }
+    }
+    return out;
+  }
+
+  private static long firstSeq(Path segmentFile) {
+    return DataLayout.walSegmentSeq(segmentFile.getFileName().toString());
   }
 
   /** Whether the log in {@code dir} holds no record (no directory, or only empty segments). */

@@ -45,18 +45,7 @@ public final class ErrorResponses {
 
   /** Registers the exception and error handlers on the app's routes. */
   public static void install(RoutesConfig routes) {
-    routes.exception(VecStoreException.class, (e, ctx) -> {
-      if (e instanceof UnauthenticatedException) {
-        ctx.header("WWW-Authenticate", "Bearer realm=\"vecstore\"");
-      }
-      if (e instanceof TooManyRequestsException t) {
-        ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
-      }
-      if (e instanceof UnavailableException && e.getCause() != null) {
-        LOG.error("{} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
-      }
-      write(ctx, statusOf(e), e.code(), e.getMessage(), e.details());
-    });
+    routes.exception(VecStoreException.class, ErrorResponses::handle);
     routes.exception(HttpError.class, (e, ctx) -> write(ctx, e.status(), e.code(), e.getMessage(), Map.of()));
     routes.exception(Exception.class, (e, ctx) -> {
       LOG.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
@@ -69,6 +58,23 @@ public final class ErrorResponses {
     });
     routes.error(405, ctx -> write(ctx, 405, "method_not_allowed",
         "Method " + ctx.method() + " is not allowed on " + ctx.path(), Map.of()));
+  }
+
+  /** Answers with a core error: its status, headers ({@code WWW-Authenticate}, {@code Retry-After}) and body. */
+  public static void handle(VecStoreException e, Context ctx) {
+    if (e instanceof UnauthenticatedException) {
+      ctx.header("WWW-Authenticate", "Bearer realm=\"vecstore\"");
+    }
+    if (e instanceof TooManyRequestsException t) {
+      ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
+    }
+    if (e instanceof UnavailableException u && u.retryAfterSeconds() > 0) {
+      ctx.header("Retry-After", Integer.toString(u.retryAfterSeconds()));
+    }
+    if (e instanceof UnavailableException && e.getCause() != null) {
+      LOG.error("{} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
+    }
+    write(ctx, statusOf(e), e.code(), e.getMessage(), e.details());
   }
 
   public static void write(Context ctx, int status, String code, String message, Map<String, Object> details) {

@@ -87,7 +87,7 @@ public final class HttpMetrics implements AutoCloseable {
   }
 
   private static String routeOf(Context ctx) {
-    Endpoint matched = ctx.endpoints().lastHttpEndpoint(); // before-handlers do not count
+    Endpoint matched = ctx.endpoints().matchedHttpEndpoint(); // before-handlers do not count; set even when a hook answered
     if (matched == null) {
       return ctx.path().startsWith("/ui") ? "/ui/*" : "unmatched";
     }

@@ -14,10 +14,12 @@ final class AdminRoutes {
 
   private final NamespaceManager manager;
   private final JsonBodies bodies;
+  private final java.util.function.Predicate<String> presented;
 
-  AdminRoutes(NamespaceManager manager, JsonBodies bodies) {
+  AdminRoutes(NamespaceManager manager, JsonBodies bodies, java.util.function.Predicate<String> presented) {
     this.manager = manager;
     this.bodies = bodies;
+    this.presented = presented;
   }
 
   void create(Context ctx) {
@@ -31,7 +33,8 @@ final class AdminRoutes {
         intParam(ctx, "limit", DEFAULT_PAGE_SIZE),
         emptyToNull(ctx.queryParam("cursor")),
         emptyToNull(ctx.queryParam("prefix")),
-        status == null || status.isEmpty() ? null : NamespaceStatus.parse(status));
+        status == null || status.isEmpty() ? null : NamespaceStatus.parse(status),
+        presented);
     ctx.json(Views.page(page, manager::deletionDue));
   }
 
@@ -80,7 +83,7 @@ final class AdminRoutes {
   }
 
   void aggregateStats(Context ctx) {
-    ctx.json(Views.aggregate(manager.aggregateStats()));
+    ctx.json(Views.aggregate(manager.aggregateStats(presented)));
   }
 
   /**
@@ -160,7 +163,7 @@ final class AdminRoutes {
       throw new io.vecstore.http.errors.HttpError(415, "unsupported_media_type",
           "Content-Type must be application/gzip (an exported snapshot), got: " + type);
     }
-    try (var in = ctx.bodyInputStream()) {
+    try (var in = io.vecstore.http.CachedBody.stream(ctx)) {
       ctx.status(201).json(view(manager.snapshots().importArchive(emptyToNull(ctx.queryParam("id")), in)));
     }
   }

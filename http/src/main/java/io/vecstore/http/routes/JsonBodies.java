@@ -52,6 +52,19 @@ final class JsonBodies {
    * array per request).
    */
   private byte[] readCapped(Context ctx, long declared) {
+    byte[] kept = io.vecstore.http.CachedBody.get(ctx);
+    if (kept != null) {
+      if (kept.length > maxBytes) {
+        throw HttpError.payloadTooLarge(maxBytes);
+      }
+      return kept;
+    }
+    byte[] body = readStream(ctx, declared);
+    io.vecstore.http.CachedBody.put(ctx, body); // a write refused as moved is forwarded with it
+    return body;
+  }
+
+  private byte[] readStream(Context ctx, long declared) {
     try (InputStream in = ctx.bodyInputStream()) {
       if (declared >= 0) {
         byte[] body = in.readNBytes((int) declared);

@@ -13,8 +13,14 @@ public final class Routes {
   private Routes() {}
 
   public static void register(RoutesConfig routes, NamespaceManager manager, long maxBodyBytes) {
+    register(routes, manager, maxBodyBytes, id -> true);
+  }
+
+  /** With the listings and totals over the local namespaces {@code presented} accepts (cluster mode: those owned here). */
+  public static void register(RoutesConfig routes, NamespaceManager manager, long maxBodyBytes,
+      java.util.function.Predicate<String> presented) {
     JsonBodies bodies = new JsonBodies(maxBodyBytes);
-    AdminRoutes admin = new AdminRoutes(manager, bodies);
+    AdminRoutes admin = new AdminRoutes(manager, bodies, presented);
     DataRoutes data = new DataRoutes(manager, bodies);
 
     routes.post("/admin/namespaces", admin::create, ADMIN);

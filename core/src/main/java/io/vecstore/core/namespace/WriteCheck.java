@@ -1,0 +1,22 @@
+package io.vecstore.core.namespace;
+
+/**
+ * Whether this server may write a namespace right now: asked before every write of a namespace
+ * (upserts, deletes, quota, status and key changes, restores, deleting it) and again after the
+ * write is applied and durable, before it is acknowledged. A single server always may
+ * ({@link #ALWAYS}); in cluster mode the server plugs in its ownership check, which throws
+ * {@link io.vecstore.core.error.UnavailableException#notOwner} to refuse. A write refused after it
+ * was applied is not acknowledged: the caller gets the error, and the write stays only in this
+ * server's copy.
+ *
+ * <p>Implementations must be thread-safe and cheap (no I/O): they run on every write.
+ */
+@FunctionalInterface
+public interface WriteCheck {
+
+  /** Every write allowed: a server that is not part of a cluster. */
+  WriteCheck ALWAYS = namespaceId -> { };
+
+  /** Throws to refuse the write (or its acknowledgment); returns normally to allow it. */
+  void check(String namespaceId);
+}
