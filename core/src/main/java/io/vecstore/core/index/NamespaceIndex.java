@@ -1,22 +1,16 @@
 package io.vecstore.core.index;
 
 import io.vecstore.core.wal.Durability;
-import io.vecstore.core.wal.WalRecord;
 import io.vecstore.core.wal.WriteAheadLog;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexCommit;
 import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.index.SnapshotDeletionPolicy;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
@@ -44,6 +38,7 @@ public final class NamespaceIndex implements Closeable {
   private final IndexWrites writes;
   private final IndexSearch searches;
   private final IdleMerge idleMerge;
+  private final IndexCopies copies;
   private final Recovery recovery;
 
   private NamespaceIndex(IndexCore core) throws IOException {
@@ -51,6 +46,7 @@ public final class NamespaceIndex implements Closeable {
     this.writes = new IndexWrites(core);
     this.searches = new IndexSearch(core);
     this.idleMerge = new IdleMerge(core);
+    this.copies = new IndexCopies(core);
     this.recovery = replay(userData(core.writer));
     IndexSearcher s = core.searchers.acquire();
     try {
@@ -248,86 +244,9 @@ public final class NamespaceIndex implements Closeable {
     }
   }
 
-  /**
-   * A consistent point-in-time copy: commits every acknowledged write (the commit records the
-   * write-ahead log position), pins that commit, and hard-links (or copies) its files into
-   * {@code target} (created) after releasing the write lock, so writes wait only for the commit.
-   */
-  public IndexFiles.CommitCopy snapshotTo(Path target) {
-    return snapshotTo(target, false);
-  }
-
-  /**
-   * As {@link #snapshotTo(Path)}; with {@code retainLog}, the write-ahead log also keeps every
-   * record written after the copy's commit, through later commits, until {@link #releaseLog()},
-   * so that {@link #logAfter} can read them (a move ships the copy, then that tail). Set under
-   * the same lock as the commit: no record after it can be deleted in between.
-   */
-  public IndexFiles.CommitCopy snapshotTo(Path target, boolean retainLog) {
-    SnapshotDeletionPolicy policy = (SnapshotDeletionPolicy) core.writer.getConfig().getIndexDeletionPolicy();
-    IndexCommit commit = core.underWriteLock(() -> {
-      if (core.failure != null) {
-        throw core.storageFailure(core.failure); // never commit a half-applied batch
-      }
-      core.commitLocked();
-      if (retainLog && core.wal != null) {
-        core.wal.retainAfter(core.lastLoggedSeq);
-      }
-      return policy.snapshot();
-    });
-    try {
-      long bytes = IndexFiles.linkAll(core.indexPath, commit.getFileNames(), target);
-      SegmentInfos infos = SegmentInfos.readCommit(core.directory, commit.getSegmentsFileName());
-      return new IndexFiles.CommitCopy(commit.getGeneration(), commit.getUserData(), IndexFiles.liveDocs(infos), bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      try {
-        policy.release(commit);
-        core.writer.deleteUnusedFiles();
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("Namespace {}: releasing a snapshot commit failed: {}", core.namespaceId, e.toString());
-      }
-    }
-  }
-
-  /** Whether this index has a write-ahead log (durability is not {@code none}). */
-  public boolean logged() {
-    return core.wal != null;
-  }
-
-  /**
-   * The logged writes after sequence number {@code seq}, in order, up to about {@code maxBytes}
-   * (see {@link WriteAheadLog#readAfter}); empty without a log. Safe while writes go on.
-   *
-   * @throws IllegalStateException the log no longer holds the record after {@code seq} (it was
-   *     not retained, see {@link #snapshotTo(Path, boolean)})
-   */
-  public List<WalRecord> logAfter(long seq, long maxBytes) {
-    if (core.wal == null) {
-      return List.of();
-    }
-    List<WalRecord> records;
-    long lastBefore = core.wal.lastSeq(); // fully appended before the read starts, so the read finds it
-    try {
-      core.ensureOpen();
-      records = core.wal.readAfter(seq, maxBytes);
-    } catch (IOException | RuntimeException e) {
-      throw core.translate(e);
-    }
-    long expectedFirst = seq + 1;
-    if ((records.isEmpty() && lastBefore > seq) || (!records.isEmpty() && records.getFirst().seq() != expectedFirst)) {
-      throw new IllegalStateException("namespace " + core.namespaceId + ": the log no longer holds record " + expectedFirst
-          + " (last logged: " + lastBefore + ")");
-    }
-    return records;
-  }
-
-  /** Ends a retention started by {@link #snapshotTo(Path, boolean)}. */
-  public void releaseLog() {
-    if (core.wal != null) {
-      core.wal.releaseRetention();
-    }
+  /** Point-in-time copies of the index and reading its log after them (snapshots, moves). */
+  public IndexCopies copies() {
+    return copies;
   }
 
   /** Fsyncs whatever the async durability mode has not yet; called by the server's timer. */

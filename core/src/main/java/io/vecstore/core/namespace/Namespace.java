@@ -1,8 +1,6 @@
 package io.vecstore.core.namespace;
 
-import io.vecstore.core.auth.ApiKeyInfo;
 import io.vecstore.core.auth.KeyedNamespace;
-import io.vecstore.core.auth.StoredKey;
 import io.vecstore.core.error.NotFoundException;
 import io.vecstore.core.error.UnavailableException;
 import io.vecstore.core.index.IndexFiles;
@@ -20,15 +18,10 @@ import io.vecstore.core.quota.Rejection;
 import io.vecstore.core.snapshot.IndexSwap;
 import io.vecstore.core.store.AtomicFiles;
 import io.vecstore.core.store.DataLayout;
-import io.vecstore.core.wal.WriteAheadLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -44,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * lifecycle lock, so any number run at once; closing and deleting take the write side and wait for
  * them. Metadata changes are serialized and each is persisted before it becomes visible.
  */
-final class Namespace implements KeyedNamespace {
+final class Namespace {
 
   private static final Logger LOG = LoggerFactory.getLogger(Namespace.class);
 
@@ -64,12 +57,11 @@ final class Namespace implements KeyedNamespace {
   private final QuotaGuard guard = new QuotaGuard(System::nanoTime);
   private final Counters counters;
   private final KeyUse keyUse = new KeyUse();
+  private final KeyedNamespace keyed;
   private volatile long lastUsedNanos = System.nanoTime();
   /** The last compaction started on this namespace since start-up, or null. */
   volatile Compaction compaction;
-  /** The size at the last close, once checked against the files; null while open or unchecked. */
-  private volatile SizeSnapshot trustedSize;
-  private volatile boolean sizeChecked;
+  private final ClosedSize closedSize = new ClosedSize();
   /** Serializes snapshot creates, deletes and restores of this namespace; taken before the lifecycle lock. */
   final Object snapshotLock = new Object();
 
@@ -79,10 +71,7 @@ final class Namespace implements KeyedNamespace {
   private final OpenListener openListener;
   private final WriteCheck writeCheck;
   private final WriteGate gate;
-  /** Moves in progress that read this namespace's index: it is not closed for idleness meanwhile. */
-  private final AtomicInteger pins = new AtomicInteger();
-  /** A copy being moved here from another node: not yet this server's to bill (see UsageSampler). */
-  private volatile boolean incoming;
+  private final MoveMarks moveMarks = new MoveMarks();
 
   Namespace(DataLayout layout, IndexSettings settings, NamespaceMeta meta, OpenListener openListener, Clock clock,
       WriteCheck writeCheck) {
@@ -101,6 +90,7 @@ final class Namespace implements KeyedNamespace {
     this.counters = new Counters(meta.usage());
     this.writeCheck = writeCheck;
     this.gate = new WriteGate(meta.id());
+    this.keyed = new NamespaceKeys(this, clock);
   }
 
   /**
@@ -118,40 +108,16 @@ final class Namespace implements KeyedNamespace {
    * server's {@link WriteCheck} before it and again after it, before it is acknowledged.
    */
   <T> T write(Supplier<T> op) {
-    gate.enter();
-    try {
-      writeCheck.check(id);
-      T result = op.get();
-      writeCheck.check(id);
-      return result;
-    } finally {
-      gate.exit();
-    }
+    return gate.pass(() -> writeCheck.check(id), op);
   }
 
   WriteGate gate() {
     return gate;
   }
 
-  /** A move reads this namespace: keep its index open until {@link #unpin}. */
-  void pin() {
-    pins.incrementAndGet();
-  }
-
-  void unpin() {
-    pins.decrementAndGet();
-  }
-
-  boolean pinned() {
-    return pins.get() > 0;
-  }
-
-  boolean incoming() {
-    return incoming;
-  }
-
-  void incoming(boolean value) {
-    incoming = value;
+  /** What moves between servers note on this namespace. */
+  MoveMarks moveMarks() {
+    return moveMarks;
   }
 
   /**
@@ -256,13 +222,11 @@ final class Namespace implements KeyedNamespace {
           NamespaceIndex opened = NamespaceIndex.open(id, layout.indexDir(id), layout.walDir(id), meta.metric(),
               meta.options().quantization(), settings, counters::commitData);
           counters.reconcile(opened.recovery());
-          trustedSize = null; // open: live figures from now on
-          sizeChecked = true;
+          closedSize.open(); // live figures from now on
           index = opened;
           openListener.opened();
         } catch (IOException | RuntimeException e) {
-          trustedSize = null; // its recorded size says nothing about an index that cannot open
-          sizeChecked = true;
+          closedSize.open(); // its recorded size says nothing about an index that cannot open
           LOG.error("Namespace {} cannot be opened: {}", id, e.toString());
           throw UnavailableException.storage(id, "cannot open index: " + e.getMessage(), e);
         }
@@ -296,29 +260,13 @@ final class Namespace implements KeyedNamespace {
     }
   }
 
-  @Override
-  public String id() {
-    return id;
+  /** This namespace as the key registry sees it. */
+  KeyedNamespace keyed() {
+    return keyed;
   }
 
-  @Override
-  public List<StoredKey> keys() {
-    return meta.keys();
-  }
-
-  @Override
-  public void changeKeys(UnaryOperator<List<StoredKey>> change) {
-    write(() -> updateMeta(m -> m.withKeys(change.apply(m.keys()), clock.instant())));
-  }
-
-  @Override
-  public void keyUsed(String keyId, Instant at) {
-    keyUse.used(keyId, at);
-  }
-
-  @Override
-  public List<ApiKeyInfo> keyInfos() {
-    return keyUse.infos(meta.keys());
+  KeyUse keyUse() {
+    return keyUse;
   }
 
   long lastUsedNanos() {
@@ -336,16 +284,7 @@ final class Namespace implements KeyedNamespace {
       if (index != null || brokenReason != null) {
         return null;
       }
-      if (!sizeChecked) {
-        SizeSnapshot s = meta.size();
-        boolean valid = s != null
-            && s.commitGeneration() == IndexFiles.lastCommitGeneration(layout.indexDir(id))
-            && WriteAheadLog.isEmpty(layout.walDir(id))
-            && IndexFiles.commitReadable(layout.indexDir(id));
-        trustedSize = valid ? s : null;
-        sizeChecked = true;
-      }
-      return trustedSize;
+      return closedSize.get(meta.size(), layout.indexDir(id), layout.walDir(id));
     } finally {
       lifecycle.readLock().unlock();
     }
@@ -362,8 +301,7 @@ final class Namespace implements KeyedNamespace {
       if (!gone && brokenReason == null) {
         if (size != null) {
           updateMeta(m -> m.withSize(size));
-          trustedSize = size;
-          sizeChecked = true;
+          closedSize.closed(size);
         } else {
           saveUsageIfChanged();
         }
@@ -375,7 +313,7 @@ final class Namespace implements KeyedNamespace {
 
   /** Closes the index if it has not been used for {@code idleNanos}; returns whether it closed it. */
   boolean closeIfIdle(long idleNanos, long now) throws IOException {
-    if (index == null || now - lastUsedNanos < idleNanos || pinned()) {
+    if (index == null || now - lastUsedNanos < idleNanos || moveMarks.pinned()) {
       return false;
     }
     close();
@@ -412,9 +350,7 @@ final class Namespace implements KeyedNamespace {
       Path work;
       try {
         closeIndexLocked();
-        Map<String, String> data = new HashMap<>(counters.commitData());
-        data.put(NamespaceIndex.WAL_SEQ, Long.toString(IndexSwap.lastLogPosition(layout, id)));
-        work = IndexSwap.prepare(layout, id, snapshotIndex, data, nonce);
+        work = IndexSwap.prepareAtLogEnd(layout, id, snapshotIndex, counters.commitData(), nonce);
       } catch (IOException | RuntimeException e) {
         throw UnavailableException.namespace(id, "cannot restore: " + e.getMessage(), e);
       }
@@ -428,8 +364,7 @@ final class Namespace implements KeyedNamespace {
         }
         throw UnavailableException.namespace(id, "restore failed part way: " + e.getMessage(), e);
       }
-      trustedSize = null;
-      sizeChecked = false;
+      closedSize.unknown();
       NamespaceMeta restored = updateMeta(m -> {
         NamespaceMeta sized = m.withSize(null);
         return sized.dimension() == null && snapshotDimension != null ? sized.withDimension(snapshotDimension, now) : sized;

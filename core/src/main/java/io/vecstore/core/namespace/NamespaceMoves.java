@@ -70,22 +70,22 @@ public final class NamespaceMoves {
    */
   public Outgoing openOutgoing(String id) {
     Namespace ns = registry.require(id);
-    ns.pin();
+    ns.moveMarks().pin();
     Path work = registry.layout().snapshotCreatingDir(id, "move", registry.nonce());
     try {
       NamespaceMeta meta = ns.updateMeta(m -> m); // current counters and key use folded in
       NamespaceIndex[] opened = new NamespaceIndex[1];
       MoveArchive.Staged staged = MoveArchive.stage(meta, work, clock.instant(), target -> ns.withIndex(index -> {
         opened[0] = index;
-        return index.snapshotTo(target, true);
+        return index.copies().snapshotTo(target, true);
       }));
       return new Outgoing(ns, opened[0], work, staged);
     } catch (IOException | UncheckedIOException e) {
-      ns.unpin();
+      ns.moveMarks().unpin();
       deleteQuietly(work);
       throw UnavailableException.namespace(id, "cannot stage a copy to move: " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      ns.unpin();
+      ns.moveMarks().unpin();
       deleteQuietly(work);
       throw e;
     }
@@ -120,7 +120,7 @@ public final class NamespaceMoves {
 
     /** Whether the namespace has a log to ship (durability is not {@code none}). */
     public boolean logged() {
-      return index.logged();
+      return index.copies().logged();
     }
 
     /**
@@ -132,7 +132,7 @@ public final class NamespaceMoves {
       if (ns.indexIfOpen() != index) {
         throw UnavailableException.namespace(ns.id, "its index was reopened during the move", null);
       }
-      return index.logAfter(seq, maxBytes);
+      return index.copies().logAfter(seq, maxBytes);
     }
 
     /**
@@ -177,9 +177,9 @@ public final class NamespaceMoves {
       }
       closed = true;
       if (ns.indexIfOpen() == index) {
-        index.releaseLog();
+        index.copies().releaseLog();
       }
-      ns.unpin();
+      ns.moveMarks().unpin();
       deleteQuietly(work);
     }
   }
@@ -202,7 +202,7 @@ public final class NamespaceMoves {
     try {
       NamespaceMeta meta = MoveArchive.prepareInstall(archive, work, id);
       Namespace ns = registry.adopt(meta, work);
-      ns.incoming(true);
+      ns.moveMarks().incoming(true);
       usage.rebase(ns);
       NamespaceInfo info = Figures.info(ns);
       LOG.info("Namespace {} installed from another node ({} vectors so far)", id, info.vectorCount());
@@ -246,15 +246,15 @@ public final class NamespaceMoves {
     if (late != null) {
       ns.addUsage(late);
     }
-    if (ns.incoming() || late != null) {
+    if (ns.moveMarks().incoming() || late != null) {
       usage.rebase(ns);
     }
-    ns.incoming(false);
+    ns.moveMarks().incoming(false);
   }
 
   /** Whether the namespace here is an incoming copy not yet {@link #activate activated}. */
   public boolean incoming(String id) {
-    return registry.exists(id) && registry.require(id).incoming();
+    return registry.exists(id) && registry.require(id).moveMarks().incoming();
   }
 
   /**
@@ -263,7 +263,7 @@ public final class NamespaceMoves {
    */
   public void discard(String id) {
     registry.delete(id, ns -> {
-      if (!ns.incoming()) {
+      if (!ns.moveMarks().incoming()) {
         usage.record(ns);
       }
     });

@@ -84,7 +84,10 @@ final class NamespaceRegistry {
     this.capacity = capacity;
     this.clock = clock;
     this.evictor = evictor;
-    this.keys = new KeyRegistry(namespaces::get, clock);
+    this.keys = new KeyRegistry(id -> {
+      Namespace ns = namespaces.get(id);
+      return ns == null ? null : ns.keyed();
+    }, clock);
   }
 
   KeyRegistry keys() {
@@ -167,7 +170,7 @@ final class NamespaceRegistry {
   private Namespace register(NamespaceMeta meta) {
     Namespace ns = new Namespace(layout, indexSettings, meta, openListener, clock, writeCheck);
     namespaces.put(meta.id(), ns);
-    keys.add(ns);
+    keys.add(ns.keyed());
     return ns;
   }
 
@@ -182,7 +185,7 @@ final class NamespaceRegistry {
       ns.retire();
       bill.accept(ns); // requests that finished meanwhile
       namespaces.remove(id, ns);
-      keys.remove(ns);
+      keys.remove(ns.keyed());
       try {
         Path trash = layout.deletingDir(id, nonce());
         AtomicFiles.move(layout.namespaceDir(id), trash);
@@ -321,7 +324,7 @@ final class NamespaceRegistry {
       if (stopping) {
         return;
       }
-      if (ns.indexIfOpen() == null || ns.pinned()) {
+      if (ns.indexIfOpen() == null || ns.moveMarks().pinned()) {
         continue;
       }
       try {

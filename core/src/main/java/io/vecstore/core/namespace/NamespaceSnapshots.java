@@ -69,7 +69,7 @@ public final class NamespaceSnapshots {
     String snapshotName = SnapshotStore.requireValidName(name == null ? SnapshotStore.defaultName(now) : name);
     synchronized (ns.snapshotLock) {
       try {
-        return store.create(ns.meta(), snapshotName, now, target -> ns.withIndex(index -> index.snapshotTo(target)));
+        return store.create(ns.meta(), snapshotName, now, target -> ns.withIndex(index -> index.copies().snapshotTo(target)));
       } catch (IOException | UncheckedIOException e) {
         throw UnavailableException.namespace(id, "cannot write snapshot: " + e.getMessage(), e);
       }

@@ -38,7 +38,7 @@ final class UsageSampler {
 
   /** One sample of a namespace; its vector peak since the last sample, not just its count now. */
   void record(Namespace ns) {
-    if (ns.incoming()) {
+    if (ns.moveMarks().incoming()) {
       ledger.rebase(ns.id, ns.usage()); // still counted, and billed, by the server it is moving from
       return;
     }

@@ -31,6 +31,22 @@ final class WriteGate {
   }
 
   /** Before a write: waits while paused; throws {@code not_owner} once handed off. */
+  /**
+   * Runs a write through the gate, with {@code check} before it and again after it, before it is
+   * acknowledged (the server's ownership check in cluster mode).
+   */
+  <T> T pass(Runnable check, java.util.function.Supplier<T> op) {
+    enter();
+    try {
+      check.run();
+      T result = op.get();
+      check.run();
+      return result;
+    } finally {
+      exit();
+    }
+  }
+
   void enter() {
     lock.lock();
     try {

@@ -37,6 +37,17 @@ public final class IndexSwap {
 
   private IndexSwap() {}
 
+  /**
+   * {@link #prepare} with the commit at the position after everything the replaced index logged
+   * (see {@link #lastLogPosition}): no record written before the restore is ever replayed on it.
+   */
+  public static Path prepareAtLogEnd(DataLayout layout, String id, Path snapshotIndex, Map<String, String> commitData,
+      long nonce) throws IOException {
+    Map<String, String> data = new java.util.HashMap<>(commitData);
+    data.put(NamespaceIndex.WAL_SEQ, Long.toString(lastLogPosition(layout, id)));
+    return prepare(layout, id, snapshotIndex, data, nonce);
+  }
+
   public static Path prepare(DataLayout layout, String id, Path snapshotIndex, Map<String, String> commitData, long nonce)
       throws IOException {
     Path work = layout.restoreDir(id, nonce);
