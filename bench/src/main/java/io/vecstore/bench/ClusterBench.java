@@ -4,9 +4,7 @@ import static io.vecstore.bench.BenchUtil.json;
 import static io.vecstore.bench.BenchUtil.pct;
 
 import io.vecstore.cluster.LocalZooKeeper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +52,6 @@ import org.apache.hc.core5.http.io.entity.StringEntity;
 public final class ClusterBench {
 
   private static final int DIM = 128;
-  private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
   private static final Pattern MOVED = Pattern.compile("Namespace (\\S+) now lives on (\\S+) \\(move took (\\d+) ms\\)");
 
   private ClusterBench() {}
@@ -194,22 +191,7 @@ public final class ClusterBench {
         "--data", dir.resolve(id).toString(), "--port", "0", "--grpc-port", "0",
         "--cluster", "127.0.0.1:" + zkPort, "--node-id", id).redirectErrorStream(true).start();
     List<String> log = Collections.synchronizedList(new ArrayList<>());
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          log.add(line);
-          Matcher mm = LISTENING.matcher(line);
-          if (mm.find()) {
-            port.complete(Integer.parseInt(mm.group(1)));
-          }
-        }
-      } catch (IOException e) {
-        port.completeExceptionally(e);
-      }
-    }, "bench-server-log-" + id);
-    reader.setDaemon(true);
-    reader.start();
+    CompletableFuture<Integer> port = ServerOutput.follow(p, "bench-server-log-" + id, log::add, () -> {});
     return new Server(p, "http://127.0.0.1:" + port.get(120, TimeUnit.SECONDS), log);
   }
 

@@ -8,20 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import org.apache.curator.test.KillSession;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class FenceTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private TestZooKeeper zk;
+  @RegisterExtension final TestZooKeeper zk = new TestZooKeeper();
   private ClusterNode owner;
   private ClusterNode other;
 
   @BeforeEach
   void startTwoNodesAndANamespace() throws Exception {
-    zk = new TestZooKeeper();
     ClusterNode a = zk.start("a");
     ClusterNode b = zk.start("b");
     await(WAIT, () -> a.view().nodes().size() == 2, "a sees b");
@@ -30,11 +29,6 @@ class FenceTest {
     other = owner == a ? b : a;
     await(WAIT, () -> other.view().placement("docs") != null && owner.view().placement("docs") != null,
         "both see the placement (the claim may have placed it on the node that did not claim)");
-  }
-
-  @AfterEach
-  void stopZooKeeper() throws Exception {
-    zk.close();
   }
 
   @Test

@@ -13,24 +13,13 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.curator.test.KillSession;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MembershipTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private TestZooKeeper zk;
-
-  @BeforeEach
-  void startZooKeeper() throws Exception {
-    zk = new TestZooKeeper();
-  }
-
-  @AfterEach
-  void stopZooKeeper() throws Exception {
-    zk.close();
-  }
+  @RegisterExtension final TestZooKeeper zk = new TestZooKeeper();
 
   @Test
   void threeNodesJoinAndAClosedNodeDisappears() throws Exception {

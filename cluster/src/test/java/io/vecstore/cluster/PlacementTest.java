@@ -17,24 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PlacementTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private TestZooKeeper zk;
-
-  @BeforeEach
-  void startZooKeeper() throws Exception {
-    zk = new TestZooKeeper();
-  }
-
-  @AfterEach
-  void stopZooKeeper() throws Exception {
-    zk.close();
-  }
+  @RegisterExtension final TestZooKeeper zk = new TestZooKeeper();
 
   @Test
   void concurrentClaimsFromThreeNodesLandBalancedAndEachIdOnce() throws Exception {

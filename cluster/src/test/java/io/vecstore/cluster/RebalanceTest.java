@@ -9,24 +9,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RebalanceTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private TestZooKeeper zk;
-
-  @BeforeEach
-  void startZooKeeper() throws Exception {
-    zk = new TestZooKeeper();
-  }
-
-  @AfterEach
-  void stopZooKeeper() throws Exception {
-    zk.close();
-  }
+  @RegisterExtension final TestZooKeeper zk = new TestZooKeeper();
 
   @Test
   void theLeaderMovesNamespacesToAJoiningNodeUntilBalanced() throws Exception {

@@ -9,25 +9,31 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Nodes publish loads every 200 ms; the leader balances on membership changes and finished
  * moves (its periodic run, every 30 s, never comes within a test).
  *
  * An in-process ZooKeeper (curator-test's TestingServer) on 127.0.0.1 with a 200 ms tick, so
- * sessions of 2 s are allowed, plus the nodes started on it; closes them all.
+ * sessions of 2 s are allowed, plus the nodes started on it; closes them all. A JUnit extension:
+ * {@code @RegisterExtension final TestZooKeeper zk = new TestZooKeeper();} starts ZooKeeper before
+ * each test (and before the class's {@code @BeforeEach} methods) and closes everything after it.
  */
-final class TestZooKeeper implements AutoCloseable {
+final class TestZooKeeper implements BeforeEachCallback, AfterEachCallback {
 
   static final Duration SESSION = Duration.ofSeconds(2);
 
-  final TestingServer server;
+  TestingServer server;
   final FakeMoves moves = new FakeMoves();
   private final List<ClusterNode> nodes = new ArrayList<>();
   private final Map<String, FakeLoads> loads = new ConcurrentHashMap<>();
   private int nextPort = 18080;
 
-  TestZooKeeper() throws Exception {
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
     InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1,
         Map.of("clientPortAddress", "127.0.0.1"), "127.0.0.1");
     server = new TestingServer(spec, true);
@@ -77,7 +83,7 @@ final class TestZooKeeper implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() throws java.io.IOException {
+  public synchronized void afterEach(ExtensionContext context) throws java.io.IOException {
     for (int i = nodes.size() - 1; i >= 0; i--) {
       nodes.get(i).close();
     }

@@ -1,9 +1,7 @@
 package io.vecstore.bench.querypath;
 
-import java.io.BufferedReader;
+import io.vecstore.bench.ServerOutput;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The VecStore server as its own process, as a user starts it: {@code java <flags> -jar
@@ -39,7 +35,6 @@ final class ServerProcess implements AutoCloseable {
   static final List<String> LAUNCHER_FLAGS = List.of("--add-modules", "jdk.incubator.vector",
       "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true", "-DRUST_FLAVOR=cpu");
 
-  private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
   private static final int START_SECONDS = 120;
   private static final int STOP_SECONDS = 60;
 
@@ -80,9 +75,11 @@ final class ServerProcess implements AutoCloseable {
     pb.environment().remove("VECSTORE_ADMIN_KEY");
     Process process = pb.start();
     Tail tail = new Tail();
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread.ofPlatform().daemon().name("bench-server-log")
-        .start(() -> pump(process.getInputStream(), workDir.resolve("server.log"), tail, port));
+    PrintWriter log = new PrintWriter(Files.newBufferedWriter(workDir.resolve("server.log"), StandardCharsets.UTF_8), true);
+    CompletableFuture<Integer> port = ServerOutput.follow(process, "bench-server-log", line -> {
+      log.println(line);
+      tail.add(line);
+    }, log);
     try {
       return new ServerProcess(process, command, tail, port.get(START_SECONDS, TimeUnit.SECONDS));
     } catch (ExecutionException | TimeoutException e) {
@@ -92,24 +89,6 @@ final class ServerProcess implements AutoCloseable {
           + " s (" + (process.isAlive() ? "still running" : "exit status " + process.exitValue()) + "); command: "
           + String.join(" ", command) + "\nlast lines:\n" + tail, e);
     }
-  }
-
-  /** Copies the server's output into {@code log} and {@code tail}, completing {@code port} at the listening line. */
-  private static void pump(InputStream in, Path log, Tail tail, CompletableFuture<Integer> port) {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        PrintWriter w = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
-      for (String line; (line = r.readLine()) != null; ) {
-        w.println(line);
-        tail.add(line);
-        Matcher m = LISTENING.matcher(line);
-        if (m.find()) {
-          port.complete(Integer.parseInt(m.group(1)));
-        }
-      }
-    } catch (IOException e) {
-      port.completeExceptionally(e);
-    }
-    port.completeExceptionally(new IllegalStateException("the server's output ended"));
   }
 
   int port() {

@@ -3,6 +3,7 @@ package io.vecstore.bench.suite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.vecstore.bench.BenchHttp;
 import io.vecstore.bench.dataset.Dataset;
 import io.vecstore.core.index.Quantization;
 import io.vecstore.core.namespace.NamespaceManager;
@@ -10,18 +11,6 @@ import io.vecstore.core.wal.Durability;
 import io.vecstore.http.App;
 import io.vecstore.http.ServerConfig;
 import java.io.IOException;
-import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.store.FSDirectory;
-import org.apache.hc.client5.http.classic.methods.HttpDelete;
-import org.apache.hc.client5.http.classic.methods.HttpGet;
-import org.apache.hc.client5.http.classic.methods.HttpPost;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.ClassicHttpRequest;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.entity.StringEntity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,9 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The real VecStore server (NamespaceManager + Javalin app, default configuration, durability
  * {@code request}) in this JVM on a loopback port, and the HTTP client calls the scenarios make.
  * The client builds request bodies with a StringBuilder (no JSON tree, no boxed floats) and sends
- * them with Apache HttpClient 5's classic blocking client, which does the I/O on the calling thread:
- * client and server share the machine's cores, and the JDK client's thread hand-offs cost ~0.3–0.6
- * ms of them per request (measured), charged to VecStore. A production client runs elsewhere.
+ * them with {@link BenchHttp} (I/O on the calling thread: client and server share the machine's
+ * cores). A production client runs elsewhere.
  *
  * <p>Thread-safety: every method may be called from many threads. The caller closes it; closing
  * stops the server and deletes its data directory.
@@ -47,8 +35,7 @@ final class VecStoreServer implements AutoCloseable {
   private final Path dataDir;
   private final NamespaceManager manager;
   private final Javalin app;
-  private final String base;
-  private final CloseableHttpClient client;
+  private final BenchHttp http;
 
   VecStoreServer(Path dataDir) throws IOException {
     this.dataDir = dataDir;
@@ -56,13 +43,8 @@ final class VecStoreServer implements AutoCloseable {
         Duration.ofMillis(100), null, false, Duration.ofDays(7));
     this.manager = new NamespaceManager(config.managerConfig());
     this.app = App.create(config, manager).start("127.0.0.1", 0);
-    this.base = "http://127.0.0.1:" + app.port();
-    // One keep-alive connection per client thread (at most a few) and no retries: a failure is a result.
-    this.client = HttpClients.custom()
-        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create().setMaxConnPerRoute(16).setMaxConnTotal(16).build())
-        .disableAutomaticRetries()
-        .disableContentCompression()
-        .build();
+    // One keep-alive connection per client thread (at most a few).
+    this.http = new BenchHttp(app.port(), dataDir, 16);
   }
 
   /** Creates an unlimited-tier cosine namespace with this quantization. */
@@ -72,11 +54,11 @@ final class VecStoreServer implements AutoCloseable {
   }
 
   void delete(String namespace) throws IOException {
-    send(new HttpDelete(base + "/admin/namespaces/" + namespace));
+    http.delete("/admin/namespaces/" + namespace);
   }
 
   JsonNode stats(String namespace) throws IOException {
-    return JSON.readTree(send(new HttpGet(base + "/admin/namespaces/" + namespace + "/stats")));
+    return JSON.readTree(http.get("/admin/namespaces/" + namespace + "/stats"));
   }
 
   /**
@@ -156,19 +138,9 @@ final class VecStoreServer implements AutoCloseable {
     return last;
   }
 
-  /**
-   * The namespace's segments now: a snapshot (which commits first) read with SegmentInfos as any
-   * Lucene tool would, then deleted. HNSW search cost grows with the segment count, so the report
-   * shows it beside the baseline's.
-   */
+  /** The namespace's segments now (see {@link BenchHttp#segments}). */
   int segments(String namespace) throws IOException {
-    String admin = "/admin/namespaces/" + namespace + "/snapshots";
-    post(admin, "{\"name\":\"bench-segments\"}");
-    try (FSDirectory dir = FSDirectory.open(dataDir.resolve(namespace).resolve("snapshots").resolve("bench-segments").resolve("index"))) {
-      return SegmentInfos.readLatestCommit(dir).size();
-    } finally {
-      send(new HttpDelete(base + admin + "/bench-segments"));
-    }
+    return http.segments(namespace);
   }
 
   /**
@@ -188,26 +160,14 @@ final class VecStoreServer implements AutoCloseable {
   }
 
   String post(String path, String body) throws IOException {
-    HttpPost post = new HttpPost(base + path);
-    post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
-    return send(post);
-  }
-
-  private String send(ClassicHttpRequest request) throws IOException {
-    return client.execute(request, r -> {
-      String body = r.getEntity() == null ? "" : EntityUtils.toString(r.getEntity());
-      if (r.getCode() >= 300) {
-        throw new IllegalStateException(request.getMethod() + " " + request.getPath() + " -> " + r.getCode() + " " + body);
-      }
-      return body;
-    });
+    return http.post(path, body);
   }
 
   @Override
   public void close() throws IOException {
     app.stop();
     manager.close();
-    client.close();
+    http.close();
     BenchContext.deleteTree(dataDir);
   }
 }
