@@ -133,7 +133,12 @@ final class Mover implements AutoCloseable {
       placements.cancelMove(id, p.epoch());
     }
     // Published loads lag up to one publish interval: add what this hand-off already gave.
-    NodeInfo target = state.leastLoaded(n -> !n.leaving() && !n.nodeId().equals(state.selfId()), added);
+    // Not onto a node holding one of its replicas if another will do: that copy would be replaced.
+    NodeInfo target = state.leastLoaded(n -> !n.leaving() && !n.nodeId().equals(state.selfId()) && !p.isReplica(n.nodeId()),
+        added);
+    if (target == null) {
+      target = state.leastLoaded(n -> !n.leaving() && !n.nodeId().equals(state.selfId()), added);
+    }
     if (target == null) {
       return new Outcome(id, null, "no other live node to hand it to");
     }

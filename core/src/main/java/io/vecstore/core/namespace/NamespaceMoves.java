@@ -11,6 +11,8 @@ import io.vecstore.core.meta.SnapshotInfo;
 import io.vecstore.core.meta.Usage;
 import io.vecstore.core.snapshot.MoveArchive;
 import io.vecstore.core.store.AtomicFiles;
+import io.vecstore.core.index.IndexCopies;
+import io.vecstore.core.wal.LogRetention;
 import io.vecstore.core.wal.WalRecord;
 import java.io.Closeable;
 import java.io.IOException;
@@ -75,11 +77,12 @@ public final class NamespaceMoves {
     try {
       NamespaceMeta meta = ns.updateMeta(m -> m); // current counters and key use folded in
       NamespaceIndex[] opened = new NamespaceIndex[1];
+      LogRetention.Hold[] hold = new LogRetention.Hold[1];
       MoveArchive.Staged staged = MoveArchive.stage(meta, work, clock.instant(), target -> ns.withIndex(index -> {
         opened[0] = index;
-        return index.copies().snapshotTo(target, true);
+        return index.copies().snapshotTo(target, h -> hold[0] = h);
       }));
-      return new Outgoing(ns, opened[0], work, staged);
+      return new Outgoing(ns, opened[0], work, staged, hold[0]);
     } catch (IOException | UncheckedIOException e) {
       ns.moveMarks().unpin();
       deleteQuietly(work);
@@ -91,19 +94,26 @@ public final class NamespaceMoves {
     }
   }
 
-  /** One namespace being moved away: its staged copy, its log since, and its write gate. Not thread-safe. */
+  /**
+   * One namespace being copied away (moved, or replicated): its staged copy, its log since, and
+   * its write gate. Not thread-safe, except {@link #logAfter}, {@link #confirmed},
+   * {@link #lastLoggedSeq}, {@link #meta} and {@link #metaAsIs}, which a replica's shipper calls
+   * from writers' threads (one at a time per copy).
+   */
   public static final class Outgoing implements Closeable {
     private final Namespace ns;
     private final NamespaceIndex index;
     private final Path work;
     private final MoveArchive.Staged staged;
-    private boolean closed;
+    private final LogRetention.Hold hold; // null without a log
+    private volatile boolean closed;
 
-    private Outgoing(Namespace ns, NamespaceIndex index, Path work, MoveArchive.Staged staged) {
+    private Outgoing(Namespace ns, NamespaceIndex index, Path work, MoveArchive.Staged staged, LogRetention.Hold hold) {
       this.ns = ns;
       this.index = index;
       this.work = work;
       this.staged = staged;
+      this.hold = hold;
     }
 
     /** The staged copy: its vector count, and {@code walSeq}, the last log record it holds. */
@@ -111,10 +121,41 @@ public final class NamespaceMoves {
       return staged.info();
     }
 
-    /** Writes the copy as a .tar.gz (see {@link MoveArchive}); once. Leaves {@code out} open. */
+    /**
+     * Writes the copy as a .tar.gz (see {@link MoveArchive}); once. Leaves {@code out} open. The
+     * staged files are removed afterwards (they pin segments a merge has replaced).
+     */
     public void writeArchive(OutputStream out) throws IOException {
       try (var export = staged.export()) {
         export.writeTo(out);
+      } finally {
+        deleteQuietly(work);
+      }
+    }
+
+    /** The copy's records up to {@code seq} are on the other side: the log need not keep them any more. */
+    public void confirmed(long seq) {
+      if (hold != null) {
+        hold.advanceTo(seq);
+      }
+    }
+
+    /** The sequence number of the namespace's last logged write (see {@link IndexCopies#lastLoggedSeq}). */
+    public long lastLoggedSeq() {
+      return index.copies().lastLoggedSeq();
+    }
+
+    /** The namespace's metadata as published now; a new object after every change (compare by identity). */
+    public Object meta() {
+      return ns.meta();
+    }
+
+    /** The namespace.json as published now, without folding in fresh counters (cheap: no disk write). */
+    public byte[] metaAsIs() {
+      try {
+        return MetaStore.toBytes(ns.meta().withSize(null));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
 
@@ -176,8 +217,8 @@ public final class NamespaceMoves {
         return;
       }
       closed = true;
-      if (ns.indexIfOpen() == index) {
-        index.copies().releaseLog();
+      if (hold != null) {
+        hold.close();
       }
       ns.moveMarks().unpin();
       deleteQuietly(work);
@@ -203,6 +244,7 @@ public final class NamespaceMoves {
       NamespaceMeta meta = MoveArchive.prepareInstall(archive, work, id);
       Namespace ns = registry.adopt(meta, work);
       ns.moveMarks().incoming(true);
+      java.nio.file.Files.write(registry.layout().incomingMarker(id), new byte[0]);
       usage.rebase(ns);
       NamespaceInfo info = Figures.info(ns);
       LOG.info("Namespace {} installed from another node ({} vectors so far)", id, info.vectorCount());
@@ -250,6 +292,11 @@ public final class NamespaceMoves {
       usage.rebase(ns);
     }
     ns.moveMarks().incoming(false);
+    try {
+      java.nio.file.Files.deleteIfExists(registry.layout().incomingMarker(id));
+    } catch (IOException e) {
+      throw UnavailableException.storage(id, "cannot mark the namespace as this server's: " + e.getMessage(), e);
+    }
   }
 
   /** Whether the namespace here is an incoming copy not yet {@link #activate activated}. */

@@ -19,4 +19,13 @@ public interface WriteCheck {
 
   /** Throws to refuse the write (or its acknowledgment); returns normally to allow it. */
   void check(String namespaceId);
+
+  /**
+   * After a write of the namespace is applied and durable here, before the second {@link #check}
+   * and the acknowledgment: {@code lastLoggedSeq} is the namespace's last log record then (-1
+   * without a log), which covers this write. Cluster mode confirms the write on the namespace's
+   * in-sync replicas here, so unlike {@link #check} it may block (bounded by the replicas'
+   * timeout). Throws to refuse the acknowledgment.
+   */
+  default void confirm(String namespaceId, long lastLoggedSeq) {}
 }

@@ -45,12 +45,15 @@ import java.util.function.Supplier;
  */
 final class InternalRoutes {
 
+  private final ReplicaRoutes replicas;
+
   static final String PREFIX = "/internal/cluster/";
 
   private final Supplier<ClusterNode> node;
   private final NamespaceManager manager;
 
-  InternalRoutes(Supplier<ClusterNode> node, NamespaceManager manager) {
+  InternalRoutes(Supplier<ClusterNode> node, NamespaceManager manager, ReplicaRoutes replicas) {
+    this.replicas = replicas;
     this.node = node;
     this.manager = manager;
   }
@@ -62,11 +65,13 @@ final class InternalRoutes {
     routes.put(PREFIX + "namespaces/{id}/meta", this::meta, ADMIN);
     routes.post(PREFIX + "namespaces/{id}/activate", this::activate, ADMIN);
     routes.delete(PREFIX + "namespaces/{id}", this::discard, ADMIN);
+    replicas.register(routes);
   }
 
   private void install(Context ctx) throws IOException {
     String id = io.vecstore.core.meta.NamespaceIds.requireValid(ctx.pathParam("id"));
     requireMovingHere(id);
+    replicas.forget(id); // a replica's copy here is replaced: the primary's next records are out of step
     try (InputStream in = ctx.bodyInputStream()) {
       var info = manager.moves().install(id, in);
       ctx.status(201).json(Map.of("installed", id, "vector_count", info.vectorCount()));

@@ -77,7 +77,7 @@ final class NamespaceMover implements MoveExecutor {
         out.pauseWrites(DRAIN); // no log to catch up from: writes wait for the whole copy
         paused = true;
       }
-      install(out, base, path);
+      install(client, out, base, path);
       long seq = out.snapshot().walSeq();
       if (out.logged()) {
         for (int round = 0; round < CATCH_UP_ROUNDS; round++) {
@@ -85,7 +85,7 @@ final class NamespaceMover implements MoveExecutor {
           if (tail.isEmpty()) {
             break;
           }
-          seq = ship(base, path, tail);
+          seq = ship(client, base, path + "/log", tail, CALL_TIMEOUT);
           if (tail.size() < SHORT_TAIL_RECORDS) {
             break;
           }
@@ -93,7 +93,7 @@ final class NamespaceMover implements MoveExecutor {
         out.pauseWrites(DRAIN);
         paused = true;
         for (List<WalRecord> tail; !(tail = out.logAfter(seq, ROUND_BYTES)).isEmpty(); ) {
-          seq = ship(base, path, tail);
+          seq = ship(client, base, path + "/log", tail, CALL_TIMEOUT);
         }
       }
       byte[] meta = out.metaJson();
@@ -144,8 +144,11 @@ final class NamespaceMover implements MoveExecutor {
     }
   }
 
-  /** Streams the archive to the target's install route (a pipe: nothing is staged on disk twice). */
-  private void install(NamespaceMoves.Outgoing out, URI base, String path) throws Exception {
+  /**
+   * Streams the archive to a node's install route {@code path} (a pipe: nothing is staged on disk
+   * twice); expects 201. Also builds replicas' copies.
+   */
+  static void install(NodeClient client, NamespaceMoves.Outgoing out, URI base, String path) throws Exception {
     PipedInputStream in = new PipedInputStream(1 << 20);
     PipedOutputStream pipe = new PipedOutputStream(in);
     AtomicReference<Exception> writeFailure = new AtomicReference<>();
@@ -170,8 +173,10 @@ final class NamespaceMover implements MoveExecutor {
     }
   }
 
-  private long ship(URI base, String path, List<WalRecord> tail) throws IOException, InterruptedException {
-    expect(client.send(client.request(base, path + "/log", CALL_TIMEOUT)
+  /** Posts log records to a node's log route {@code path}; expects 200. Returns the last record's seq. */
+  static long ship(NodeClient client, URI base, String path, List<WalRecord> tail, Duration timeout)
+      throws IOException, InterruptedException {
+    expect(client.send(client.request(base, path, timeout)
         .POST(HttpRequest.BodyPublishers.ofByteArray(WalFrames.encode(tail)))
         .header("Content-Type", "application/octet-stream").build()), 200, "log");
     return tail.getLast().seq();
@@ -205,9 +210,9 @@ final class NamespaceMover implements MoveExecutor {
     }
   }
 
-  private static void expect(HttpResponse<byte[]> response, int status, String step) throws IOException {
+  static void expect(HttpResponse<byte[]> response, int status, String step) throws IOException {
     if (response.statusCode() != status) {
-      throw new IOException("move step '" + step + "' answered " + response.statusCode() + ": "
+      throw new IOException("copy step '" + step + "' answered " + response.statusCode() + ": "
           + new String(response.body(), StandardCharsets.UTF_8));
     }
   }
