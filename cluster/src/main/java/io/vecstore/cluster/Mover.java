@@ -42,6 +42,7 @@ final class Mover implements AutoCloseable {
   private final ExecutorService thread;
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  private volatile boolean handingOff;
 
   Mover(ClusterState state, Placements placements, WriteFence fence, MoveExecutor executor, LoadSource loads) {
     this.state = state;
@@ -84,6 +85,7 @@ final class Mover implements AutoCloseable {
 
   /** Moves every namespace this node owns to the other live nodes, least loaded first, one by one. */
   HandOffReport handOff(Duration timeout) {
+    handingOff = true; // this node leaves: its copies are not worth keeping as replicas
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, NamespaceLoad> sizes = sizes();
     Map<String, NamespaceLoad> added = new ConcurrentHashMap<>();
@@ -178,10 +180,11 @@ final class Mover implements AutoCloseable {
       executor.moveFinished(id, target, false);
       return new Outcome(id, null, "move failed: " + e);
     }
+    boolean keep = !handingOff && p.replicationFactor() > 1 && executor.staysInSync(id, target, p.epoch());
     fence.seal(id);
     boolean transferred = false;
     try {
-      CasResult result = transferUntilKnown(p, target);
+      CasResult result = transferUntilKnown(p, target, keep);
       transferred = result instanceof CasResult.Done;
       if (!transferred) {
         LOG.warn("move of {} to {} copied but not transferred: {}", id, target.nodeId(), result);
@@ -198,10 +201,10 @@ final class Mover implements AutoCloseable {
   }
 
   /** Transfers; while ZooKeeper does not answer, the outcome is unknown: writes stay sealed and it retries. */
-  private CasResult transferUntilKnown(Placement p, NodeInfo target) {
+  private CasResult transferUntilKnown(Placement p, NodeInfo target, boolean keepSourceInSync) {
     while (true) {
       try {
-        return placements.transfer(p.namespaceId(), p.owner(), target.nodeId(), p.epoch());
+        return placements.transfer(p.namespaceId(), p.owner(), target.nodeId(), p.epoch(), keepSourceInSync);
       } catch (ClusterUnavailableException e) {
         if (closed) {
           throw e;

@@ -118,6 +118,19 @@ public record Placement(String namespaceId, String owner, long epoch, State stat
     return new Placement(namespaceId, newOwner, epoch + 1, State.OWNED, null, replicationFactor, others, List.of());
   }
 
+  /**
+   * Owned by {@code newOwner} at the next epoch, the old owner kept as the one replica in sync
+   * (the end of a move whose source keeps its copy); the other replicas stay assigned, out of
+   * sync, within the factor.
+   */
+  Placement transferredKeeping(String newOwner) {
+    List<String> next = new java.util.ArrayList<>();
+    next.add(owner);
+    replicas.stream().filter(r -> !r.equals(newOwner) && !r.equals(owner)).forEach(next::add);
+    List<String> kept = next.subList(0, Math.min(next.size(), replicationFactor - 1));
+    return new Placement(namespaceId, newOwner, epoch + 1, State.OWNED, null, replicationFactor, kept, List.of(owner));
+  }
+
   /** The same ownership with other copies. */
   public Placement withCopies(int factor, List<String> newReplicas, List<String> newInSync) {
     return new Placement(namespaceId, owner, epoch, state, target, factor, newReplicas, newInSync);

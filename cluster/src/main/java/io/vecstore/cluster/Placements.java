@@ -173,6 +173,15 @@ public final class Placements {
    * sealed. To take a namespace from an owner that is not live, use {@link #reassign}.
    */
   public CasResult transfer(String namespaceId, String from, String to, long expectedEpoch) {
+    return transfer(namespaceId, from, to, expectedEpoch, false);
+  }
+
+  /**
+   * As {@link #transfer(String, String, String, long)}; with {@code fromStaysInSync}, {@code from}
+   * becomes a replica in sync with {@code to} (its copy holds every record {@code to} holds, and
+   * {@code to} is ready to ship it the next ones), the other replicas stay assigned out of sync.
+   */
+  public CasResult transfer(String namespaceId, String from, String to, long expectedEpoch, boolean fromStaysInSync) {
     Ids.requireNodeId("to", to);
     StoredPlacement current = read(namespaceId);
     if (current == null) {
@@ -186,7 +195,7 @@ public final class Placements {
       return p.owner().equals(to) && p.epoch() == expectedEpoch + 1 && !p.isMoving()
           ? new CasResult.Done(p) : conflict(current);
     }
-    return write(current, p.transferredTo(to), "transfer");
+    return write(current, fromStaysInSync ? p.transferredKeeping(to) : p.transferredTo(to), "transfer");
   }
 
   /**

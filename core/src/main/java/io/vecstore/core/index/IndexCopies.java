@@ -108,6 +108,11 @@ public final class IndexCopies {
     return records;
   }
 
+  /** Keeps the log's records after {@code seq} through commits until the hold is closed (null without a log). */
+  public LogRetention.Hold hold(long seq) {
+    return core.wal == null ? null : core.wal.retention().hold(seq);
+  }
+
   /** The sequence number of the last logged write (0 when none; -1 without a log). Any thread. */
   public long lastLoggedSeq() {
     return core.wal == null ? -1 : core.wal.lastSeq();

@@ -93,6 +93,11 @@ public final class NamespaceManager implements Closeable {
           public void confirm(String id, long lastLoggedSeq) {
             writeCheck.confirm(id, lastLoggedSeq);
           }
+
+          @Override
+          public boolean ownsAgain(String id) {
+            return writeCheck.ownsAgain(id);
+          }
         });
     registry.load();
     this.usage = new UsageSampler(new UsageLedger(layout), clock, registry::all);

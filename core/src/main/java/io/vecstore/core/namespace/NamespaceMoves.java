@@ -95,6 +95,46 @@ public final class NamespaceMoves {
   }
 
   /**
+   * Starts following a namespace's log from its last record on, without a copy: a replica whose
+   * copy already holds every record up to now (the node a namespace just moved from) is shipped
+   * what is written from here. The log keeps those records until they are confirmed or the
+   * handle is closed. The caller closes the handle.
+   */
+  public Outgoing openFollowing(String id) {
+    Namespace ns = registry.require(id);
+    ns.moveMarks().pin();
+    try {
+      return ns.withIndex(index -> {
+        LogRetention.Hold hold = index.copies().logged() ? index.copies().hold(index.copies().lastLoggedSeq()) : null;
+        return new Outgoing(ns, index, null, null, hold);
+      });
+    } catch (RuntimeException e) {
+      ns.moveMarks().unpin();
+      throw e;
+    }
+  }
+
+  /** The sequence number of the namespace's last logged write here (-1 without a log). */
+  public long lastLoggedSeq(String id) {
+    return registry.require(id).withIndex(index -> index.copies().lastLoggedSeq());
+  }
+
+  /**
+   * The namespace moved away and this node keeps its copy as a replica of the new owner (it holds
+   * every record the new owner holds, in the same numbering): it is an incoming copy again, and
+   * stays one across restarts; its writes stay refused until {@link #activate}.
+   */
+  public void becomeReplica(String id) {
+    Namespace ns = registry.require(id);
+    ns.moveMarks().incoming(true);
+    try {
+      java.nio.file.Files.write(registry.layout().incomingMarker(id), new byte[0]);
+    } catch (IOException e) {
+      throw UnavailableException.storage(id, "cannot mark the copy as a replica: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * One namespace being copied away (moved, or replicated): its staged copy, its log since, and
    * its write gate. Not thread-safe, except {@link #logAfter}, {@link #confirmed},
    * {@link #lastLoggedSeq}, {@link #meta} and {@link #metaAsIs}, which a replica's shipper calls
@@ -116,8 +156,11 @@ public final class NamespaceMoves {
       this.hold = hold;
     }
 
-    /** The staged copy: its vector count, and {@code walSeq}, the last log record it holds. */
+    /** The staged copy: its vector count, and {@code walSeq}, the last log record it holds (not for {@link #openFollowing}). */
     public SnapshotInfo snapshot() {
+      if (staged == null) {
+        throw new IllegalStateException("a follower of namespace " + ns.id + " has no staged copy");
+      }
       return staged.info();
     }
 
@@ -126,10 +169,15 @@ public final class NamespaceMoves {
      * staged files are removed afterwards (they pin segments a merge has replaced).
      */
     public void writeArchive(OutputStream out) throws IOException {
+      if (staged == null) {
+        throw new IllegalStateException("a follower of namespace " + ns.id + " has no staged copy");
+      }
       try (var export = staged.export()) {
         export.writeTo(out);
       } finally {
-        deleteQuietly(work);
+        if (work != null) {
+          deleteQuietly(work);
+        }
       }
     }
 
@@ -221,7 +269,9 @@ public final class NamespaceMoves {
         hold.close();
       }
       ns.moveMarks().unpin();
-      deleteQuietly(work);
+      if (work != null) {
+        deleteQuietly(work);
+      }
     }
   }
 
@@ -292,6 +342,7 @@ public final class NamespaceMoves {
       usage.rebase(ns);
     }
     ns.moveMarks().incoming(false);
+    ns.gate().reopen(); // a node that handed it off and kept a replica may own it again
     try {
       java.nio.file.Files.deleteIfExists(registry.layout().incomingMarker(id));
     } catch (IOException e) {

@@ -21,6 +21,15 @@ public interface WriteCheck {
   void check(String namespaceId);
 
   /**
+   * Whether this server owns a namespace it had handed off again (cluster mode: a copy kept as a
+   * replica after a move was promoted); its writes then pass the gate once more. Never on a
+   * single server.
+   */
+  default boolean ownsAgain(String namespaceId) {
+    return false;
+  }
+
+  /**
    * After a write of the namespace is applied and durable here, before the second {@link #check}
    * and the acknowledgment: {@code lastLoggedSeq} is the namespace's last log record then (-1
    * without a log), which covers this write. Cluster mode confirms the write on the namespace's

@@ -137,6 +137,18 @@ final class WriteGate {
     }
   }
 
+  /** The namespace is this node's again (a replica here was promoted): writes pass once more. */
+  void reopen() {
+    lock.lock();
+    try {
+      handedOff = false;
+      paused = false;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   boolean handedOff() {
     lock.lock();
     try {

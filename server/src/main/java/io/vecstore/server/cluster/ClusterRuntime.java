@@ -59,11 +59,12 @@ public final class ClusterRuntime implements AutoCloseable {
     this.metrics = new ClusterMetrics(httpMetrics.registry());
     this.replicas = new ReplicaShipping(manager, client, this::node, options.nodeId());
     check.replicatedBy(replicas);
-    InternalRoutes internal = new InternalRoutes(this::node, manager, new ReplicaRoutes(this::node, manager, replicas::lag));
+    ReplicaRoutes replicaRoutes = new ReplicaRoutes(this::node, manager, replicas::lag);
+    InternalRoutes internal = new InternalRoutes(this::node, manager, replicaRoutes, replicas);
     this.rest = new RestRouting(this::node, manager, check, metrics, client, internal, config.maxBodyBytes());
     this.grpc = new GrpcRouting(this::node, check, metrics);
     this.copies = new LocalCopies(manager, this::node);
-    this.mover = new NamespaceMover(manager, client, metrics, copies::handedOff);
+    this.mover = new NamespaceMover(manager, client, metrics, copies::handedOff, this::node, replicaRoutes);
     this.loads = new NamespaceLoads(manager, rest::presents);
     this.janitor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "vecstore-cluster-" + options.nodeId() + "-copies");

@@ -46,14 +46,16 @@ import java.util.function.Supplier;
 final class InternalRoutes {
 
   private final ReplicaRoutes replicas;
+  private final ReplicaShipping shipping;
 
   static final String PREFIX = "/internal/cluster/";
 
   private final Supplier<ClusterNode> node;
   private final NamespaceManager manager;
 
-  InternalRoutes(Supplier<ClusterNode> node, NamespaceManager manager, ReplicaRoutes replicas) {
+  InternalRoutes(Supplier<ClusterNode> node, NamespaceManager manager, ReplicaRoutes replicas, ReplicaShipping shipping) {
     this.replicas = replicas;
+    this.shipping = shipping;
     this.node = node;
     this.manager = manager;
   }
@@ -64,6 +66,7 @@ final class InternalRoutes {
     routes.post(PREFIX + "namespaces/{id}/log", this::log, ADMIN);
     routes.put(PREFIX + "namespaces/{id}/meta", this::meta, ADMIN);
     routes.post(PREFIX + "namespaces/{id}/activate", this::activate, ADMIN);
+    routes.post(PREFIX + "namespaces/{id}/follow", this::follow, ADMIN);
     routes.delete(PREFIX + "namespaces/{id}", this::discard, ADMIN);
     replicas.register(routes);
   }
@@ -88,6 +91,28 @@ final class InternalRoutes {
       throw new InvalidRequestException("log frames are damaged: " + e.getMessage());
     }
     ctx.json(Map.of("applied", manager.moves().applyLog(id, records)));
+  }
+
+  /**
+   * {@code POST …/namespaces/{id}/follow?replica=NODE&epoch=E&after=S}: the move's source keeps
+   * its copy as a replica; once this node owns the namespace at epoch E it ships that node the
+   * records after S (its copy here must end at S).
+   */
+  private void follow(Context ctx) {
+    String id = io.vecstore.core.meta.NamespaceIds.requireValid(ctx.pathParam("id"));
+    requireIncoming(id);
+    NodeInfo replica = node().view().node(ctx.queryParam("replica"));
+    if (replica == null) {
+      throw new InvalidRequestException("replica must be a live node, got: " + ctx.queryParam("replica"));
+    }
+    try {
+      shipping.follow(id, replica, Long.parseLong(ctx.queryParam("epoch")), Long.parseLong(ctx.queryParam("after")));
+    } catch (NumberFormatException e) {
+      throw new InvalidRequestException("epoch and after must be integers, got: " + ctx.queryString());
+    } catch (IllegalStateException e) {
+      throw new HttpError(409, "replica_out_of_step", e.getMessage());
+    }
+    ctx.json(Map.of("following", id, "replica", replica.nodeId()));
   }
 
   private void meta(Context ctx) {

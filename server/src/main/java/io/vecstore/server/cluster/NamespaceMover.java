@@ -57,12 +57,53 @@ final class NamespaceMover implements MoveExecutor {
   private final Consumer<String> handedOff;
   private final Map<String, InFlight> moves = new ConcurrentHashMap<>();
 
-  /** @param handedOff told each namespace whose local copy was handed off (dropped later) */
-  NamespaceMover(NamespaceManager manager, NodeClient client, ClusterMetrics metrics, Consumer<String> handedOff) {
+  private final java.util.function.Supplier<io.vecstore.cluster.ClusterNode> node;
+  private final ReplicaRoutes replicaRoutes;
+  private final Map<String, Long> keptAt = new ConcurrentHashMap<>(); // copies that stay as replicas: the log end
+
+  /**
+   * @param handedOff told each namespace whose local copy was handed off (dropped later)
+   * @param replicaRoutes where a copy kept as the new owner's replica expects its records
+   */
+  NamespaceMover(NamespaceManager manager, NodeClient client, ClusterMetrics metrics, Consumer<String> handedOff,
+      java.util.function.Supplier<io.vecstore.cluster.ClusterNode> node, ReplicaRoutes replicaRoutes) {
     this.manager = manager;
     this.client = client;
     this.metrics = metrics;
     this.handedOff = handedOff;
+    this.node = node;
+    this.replicaRoutes = replicaRoutes;
+  }
+
+  /**
+   * A replicated namespace's copy here stays as the new owner's replica in sync: the target, whose
+   * copy ends at the same log record, is told to ship this node what comes after it.
+   */
+  @Override
+  public boolean staysInSync(String namespaceId, NodeInfo target, long epoch) {
+    InFlight move = moves.get(namespaceId);
+    if (move == null || !move.outgoing().logged()) {
+      return false;
+    }
+    long after = move.outgoing().lastLoggedSeq();
+    String self = node.get().nodeId();
+    try {
+      replicaRoutes.expect(namespaceId, epoch + 1, after);
+      expect(client.send(client.request(target.advertiseUrl(), InternalRoutes.PREFIX + "namespaces/" + namespaceId
+          + "/follow?replica=" + self + "&epoch=" + (epoch + 1) + "&after=" + after, CALL_TIMEOUT)
+          .POST(HttpRequest.BodyPublishers.noBody()).build()), 200, "follow");
+      keptAt.put(namespaceId, after);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      replicaRoutes.forget(namespaceId);
+      LOG.info("Namespace {}: this copy does not stay as a replica of {} ({}); the new owner builds its replicas",
+          namespaceId, target.nodeId(), e.toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      replicaRoutes.forget(namespaceId);
+      return false;
+    }
   }
 
   @Override
@@ -122,17 +163,22 @@ final class NamespaceMover implements MoveExecutor {
     }
     NamespaceMoves.Outgoing out = move.outgoing();
     try {
-      if (transferred) {
+      Long kept = keptAt.remove(namespaceId);
+      if (transferred && kept != null && keptAsReplica(namespaceId)) {
+        out.handOff(); // client writes refused here; the new owner's records still arrive
+        manager.moves().becomeReplica(namespaceId);
+        activate(namespaceId, target, lateUsage(out, move));
+        LOG.info("Namespace {} now lives on {} (move took {} ms); this node keeps a replica in sync (log at {})",
+            namespaceId, target.nodeId(), (System.nanoTime() - move.startNanos()) / 1_000_000, kept);
+      } else if (transferred) {
+        replicaRoutes.forget(namespaceId);
         out.handOff();
-        Usage now = out.usage();
-        Usage late = new Usage(now.totalRequests() - move.shippedUsage().totalRequests(),
-            now.totalQueries() - move.shippedUsage().totalQueries(), now.totalUpserts() - move.shippedUsage().totalUpserts(),
-            now.totalDeletes() - move.shippedUsage().totalDeletes());
-        activate(namespaceId, target, late);
+        activate(namespaceId, target, lateUsage(out, move));
         handedOff.accept(namespaceId);
         LOG.info("Namespace {} now lives on {} (move took {} ms)", namespaceId, target.nodeId(),
             (System.nanoTime() - move.startNanos()) / 1_000_000);
       } else {
+        replicaRoutes.forget(namespaceId);
         out.resumeWrites();
         dropTargetCopy(namespaceId, target);
       }
@@ -142,6 +188,21 @@ final class NamespaceMover implements MoveExecutor {
       out.close();
       metrics.moveEnded(transferred, System.nanoTime() - move.startNanos());
     }
+  }
+
+  /** Requests the source counted after its namespace.json was shipped (billed on the target). */
+  private static Usage lateUsage(NamespaceMoves.Outgoing out, InFlight move) {
+    Usage now = out.usage();
+    return new Usage(now.totalRequests() - move.shippedUsage().totalRequests(),
+        now.totalQueries() - move.shippedUsage().totalQueries(), now.totalUpserts() - move.shippedUsage().totalUpserts(),
+        now.totalDeletes() - move.shippedUsage().totalDeletes());
+  }
+
+  /** Whether the transfer kept this node as a replica in sync (not when the node is leaving). */
+  private boolean keptAsReplica(String namespaceId) {
+    io.vecstore.cluster.ClusterNode n = node.get();
+    io.vecstore.cluster.Placement p = n == null ? null : n.placements().cached(namespaceId);
+    return p != null && p.inSync().contains(n.nodeId());
   }
 
   /**

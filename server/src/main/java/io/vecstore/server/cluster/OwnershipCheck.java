@@ -26,6 +26,12 @@ final class OwnershipCheck implements WriteCheck {
   }
 
   @Override
+  public boolean ownsAgain(String namespaceId) {
+    WriteFence f = fence;
+    return f != null && f.check(namespaceId) instanceof FenceResult.Allowed;
+  }
+
+  @Override
   public void confirm(String namespaceId, long lastLoggedSeq) {
     ReplicaShipping shipping = replicas;
     if (shipping != null) {

@@ -124,6 +124,14 @@ final class ReplicaRoutes {
     replication(ctx);
   }
 
+  /**
+   * This node's copy (a move's source) holds the log up to {@code applied} and will be the
+   * replica of the new owner at {@code epoch}.
+   */
+  void expect(String id, long epoch, long applied) {
+    copies.put(id, new Copy(epoch, applied));
+  }
+
   /** This node's copy of the namespace is no longer the replica's (a move replaces it). */
   void forget(String id) {
     copies.remove(id);
@@ -148,14 +156,7 @@ final class ReplicaRoutes {
     String id = NamespaceIds.requireValid(ctx.pathParam("id"));
     long epoch = longParam(ctx, "epoch");
     long after = longParam(ctx, "after");
-    Copy copy = copies.get(id);
-    if (copy == null || copy.epoch != epoch) {
-      throw outOfStep(id, "it holds no copy from the primary at epoch " + epoch);
-    }
-    Placement p = node().placements().cached(id);
-    if (p != null && (p.epoch() > epoch || p.owner().equals(node().nodeId()))) {
-      throw outOfStep(id, "its placement is at epoch " + p.epoch() + " now, owned by " + p.owner());
-    }
+    Copy copy = copyFor(id, epoch, after);
     List<WalRecord> records;
     try (InputStream in = ctx.bodyInputStream()) {
       records = WalFrames.decode(in);
@@ -168,9 +169,49 @@ final class ReplicaRoutes {
       }
       if (!records.isEmpty()) {
         manager.moves().applyLog(id, records);
-        copy.applied = records.getLast().seq();
+        long last = manager.moves().lastLoggedSeq(id);
+        if (last != records.getLast().seq()) {
+          copies.remove(id, copy); // numbered unlike the primary's log: it cannot follow it, it is rebuilt
+          throw outOfStep(id, "its log ends at " + last + " after applying up to " + records.getLast().seq());
+        }
+        copy.applied = last;
       }
       ctx.json(Map.of("applied_to", copy.applied));
+    }
+  }
+
+  /**
+   * This node's copy that follows the primary at {@code epoch}, checked against the placement
+   * (read fresh when the cached one does not agree yet). After a restart the copy's own log tells
+   * where it is: it resumes if the placement still names it in sync at that epoch and its log ends
+   * at {@code after} (its records are the primary's, in the same numbering).
+   */
+  private Copy copyFor(String id, long epoch, long after) {
+    String self = node().nodeId();
+    Placement p = node().placements().cached(id);
+    if (p == null || p.epoch() != epoch || !p.isReplica(self)) {
+      p = fresh(id);
+    }
+    if (p == null || p.epoch() != epoch || !p.isReplica(self)) {
+      throw outOfStep(id, "its placement is " + (p == null ? "gone" : "at epoch " + p.epoch() + ", replicas " + p.replicas()));
+    }
+    Copy copy = copies.get(id);
+    if (copy != null && copy.epoch == epoch) {
+      return copy;
+    }
+    if (p.inSync().contains(self) && manager.moves().incoming(id) && manager.moves().lastLoggedSeq(id) == after) {
+      Copy resumed = new Copy(epoch, after);
+      Copy raced = copies.putIfAbsent(id, resumed);
+      return raced != null && raced.epoch == epoch ? raced : resumed;
+    }
+    throw outOfStep(id, "it holds no copy from the primary at epoch " + epoch);
+  }
+
+  private Placement fresh(String id) {
+    try {
+      return node().placements().current(id);
+    } catch (ClusterUnavailableException e) {
+      throw UnavailableException.notOwner(id, "ZooKeeper is not reachable", 2);
     }
   }
 

@@ -45,6 +45,7 @@ final class ReplicaShipping implements AutoCloseable {
   private static final int CATCH_UP_ROUNDS = 20;
   private static final long ROUND_BYTES = 8L << 20;
   private static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(5);
+  private static final long FOLLOW_WAIT_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
 
   private final NamespaceManager manager;
   private final NodeClient client;
@@ -125,7 +126,10 @@ final class ReplicaShipping implements AutoCloseable {
     for (Map.Entry<String, Shipper> e : shippers.entrySet()) {
       Shipper s = e.getValue();
       Placement p = n.placements().cached(s.namespaceId);
-      if (p == null || !p.owner().equals(n.nodeId()) || p.epoch() != s.epoch || !p.inSync().contains(s.replica)) {
+      boolean current = p != null && p.epoch() == s.epoch && p.owner().equals(n.nodeId()) && p.inSync().contains(s.replica);
+      // A follower set up before a move's transfer waits for its epoch (a minute at most).
+      boolean awaited = p != null && p.epoch() < s.epoch && System.nanoTime() - s.createdNanos < FOLLOW_WAIT_NANOS;
+      if (!current && !awaited) {
         if (shippers.remove(e.getKey(), s)) {
           s.close();
         }
@@ -189,19 +193,18 @@ final class ReplicaShipping implements AutoCloseable {
       out.confirmed(seq);
       Object meta = out.meta();
       Shipper.putMeta(client, base, id, p.epoch(), out.metaAsIs());
-      Shipper shipper = new Shipper(id, replica, p.epoch(), base, out, client, seq, meta);
-      Shipper previous = shippers.put(key(id, replica), shipper);
-      if (previous != null) {
-        previous.close();
-      }
-      kept = true;
+      // Marked in sync first, then registered, both while writes are paused: no write can find the
+      // replica in sync without its shipper, and the sweep never sees a shipper not yet in sync.
       CasResult marked = node.get().placements().updateCopies(id, p.owner(), p.epoch(),
           q -> q.replicas().contains(replica) ? q.withInSync(withAdded(q.inSync(), replica)) : q);
       if (!(marked instanceof CasResult.Done done) || !done.placement().inSync().contains(replica)) {
-        shippers.remove(key(id, replica), shipper);
-        kept = false;
         LOG.info("Namespace {}: replica {} built but no longer wanted ({})", id, replica, marked);
         return;
+      }
+      Shipper previous = shippers.put(key(id, replica), new Shipper(id, replica, p.epoch(), base, out, client, seq, meta));
+      kept = true;
+      if (previous != null) {
+        previous.close();
       }
       LOG.info("Namespace {}: replica {} in sync (built in {} ms, log to seq {})", id, replica,
           (System.nanoTime() - start) / 1_000_000, seq);
@@ -217,6 +220,29 @@ final class ReplicaShipping implements AutoCloseable {
         out.close();
       }
       catchingUp.remove(key(id, replica));
+    }
+  }
+
+  /**
+   * The end of a move to this node, before the transfer: the node the namespace comes from keeps
+   * its copy as a replica in sync with this one, whose log holds the same records in the same
+   * numbering up to {@code after}. From the transfer on (ownership at {@code epoch}), writes here
+   * are shipped to it from {@code after} on.
+   *
+   * @throws IllegalStateException this copy's log does not end at {@code after}
+   */
+  void follow(String namespaceId, NodeInfo replica, long epoch, long after) {
+    NamespaceMoves.Outgoing out = manager.moves().openFollowing(namespaceId);
+    if (!out.logged() || out.lastLoggedSeq() != after) {
+      long last = out.lastLoggedSeq();
+      out.close();
+      throw new IllegalStateException("namespace " + namespaceId + ": the copy here ends at log record " + last + ", not "
+          + after);
+    }
+    Shipper previous = shippers.put(key(namespaceId, replica.nodeId()),
+        new Shipper(namespaceId, replica.nodeId(), epoch, replica.advertiseUrl(), out, client, after, out.meta()));
+    if (previous != null) {
+      previous.close();
     }
   }
 

@@ -27,6 +27,7 @@ final class Shipper implements AutoCloseable {
   final String namespaceId;
   final String replica;
   final long epoch;
+  final long createdNanos = System.nanoTime();
   private final URI base;
   private final NamespaceMoves.Outgoing source;
   private final NodeClient client;
