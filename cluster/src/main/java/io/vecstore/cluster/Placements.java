@@ -243,22 +243,30 @@ public final class Placements {
     List<Map.Entry<String, String>> entries = new java.util.ArrayList<>(promotions.entrySet());
     for (int from = 0; from < entries.size(); from += 200) {
       List<Map.Entry<String, String>> batch = entries.subList(from, Math.min(entries.size(), from + 200));
-      List<StoredPlacement> current = new java.util.ArrayList<>();
-      List<Placement> next = new java.util.ArrayList<>();
-      for (Map.Entry<String, String> e : batch) {
-        StoredPlacement cached = state.stored(e.getKey());
-        if (cached != null && cached.placement().owner().equals(deadOwner) && cached.placement().inSync().contains(e.getValue())) {
-          current.add(cached);
-          next.add(cached.placement().transferredTo(e.getValue()));
+      // First at the versions this node's cache holds; if one changed meanwhile, once more at
+      // versions read now (a read each, no write), before falling back to one at a time.
+      for (int attempt = 0; attempt < 2; attempt++) {
+        List<StoredPlacement> current = new java.util.ArrayList<>();
+        List<Placement> next = new java.util.ArrayList<>();
+        for (Map.Entry<String, String> e : batch) {
+          StoredPlacement seen = attempt == 0 ? state.stored(e.getKey()) : read(e.getKey());
+          if (seen != null && seen.placement().owner().equals(deadOwner) && seen.placement().inSync().contains(e.getValue())) {
+            current.add(seen);
+            next.add(seen.placement().transferredTo(e.getValue()));
+          }
+        }
+        if (current.isEmpty()) {
+          break;
+        }
+        if (promoteBatch(deadOwner, current, next)) {
+          next.forEach(p -> done.add(p.namespaceId()));
+          batch = List.of();
+          break;
         }
       }
-      if (!current.isEmpty() && promoteBatch(deadOwner, current, next)) {
-        next.forEach(p -> done.add(p.namespaceId()));
-        continue;
-      }
       for (Map.Entry<String, String> e : batch) {
-        StoredPlacement cached = state.stored(e.getKey());
-        if (cached != null && promote(e.getKey(), e.getValue(), cached.placement().epoch()) instanceof CasResult.Done) {
+        StoredPlacement seen = state.stored(e.getKey());
+        if (seen != null && promote(e.getKey(), e.getValue(), seen.placement().epoch()) instanceof CasResult.Done) {
           done.add(e.getKey());
         }
       }

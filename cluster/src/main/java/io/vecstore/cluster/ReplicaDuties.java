@@ -55,10 +55,14 @@ final class ReplicaDuties {
     }
     try {
       promotions.forEach((owner, byNamespace) -> {
-        for (String id : placements.promoteAll(owner, byNamespace)) {
+        long start = System.nanoTime();
+        List<String> promoted = placements.promoteAll(owner, byNamespace);
+        for (String id : promoted) {
           reportedStuck.remove(id);
           LOG.info("Namespace {}: owner {} is down; promoted in-sync replica {}", id, owner, byNamespace.get(id));
         }
+        LOG.info("Owner {} is down: promoted {} of its {} namespaces with a live in-sync replica in {} ms", owner,
+            promoted.size(), byNamespace.size(), (System.nanoTime() - start) / 1_000_000);
       });
     } catch (ClusterUnavailableException e) {
       LOG.debug("failover waits for ZooKeeper: {}", e.getMessage());

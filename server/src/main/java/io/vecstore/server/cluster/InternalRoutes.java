@@ -177,7 +177,11 @@ final class InternalRoutes {
       ArrayNode ids = o.putArray("namespaces");
       owned.stream().limit(1000).forEach(ids::add);
       o.put("namespaces_truncated", owned.size() > 1000);
+      o.put("replica_count", view.placements().values().stream().filter(p -> p.isReplica(info.nodeId())).count());
     }
+    int others = Math.max(0, view.nodes().size() - 1);
+    out.put("under_replicated", view.placements().values().stream()
+        .filter(p -> p.inSync().size() < Math.min(p.replicationFactor() - 1, others)).count());
     ArrayNode moving = out.putArray("moving");
     for (Placement p : view.placements().values()) {
       if (p.state() == Placement.State.MOVING) {
