@@ -30,9 +30,10 @@ public interface MoveExecutor {
    * Asked after {@link #move} returned: whether this node's copy stays as an in-sync replica of
    * the target (it holds every record the target holds, in the same numbering, and the target is
    * ready to ship it what comes next). If so, the transfer keeps this node as a replica in sync,
-   * so a replicated namespace never loses its in-sync copy by moving. Default: no.
+   * so a replicated namespace never loses its in-sync copy by moving. Default: no. Throw to
+   * abandon the move (the target stopped answering: it must not be given the namespace).
    */
-  default boolean staysInSync(String namespaceId, NodeInfo target, long epoch) {
+  default boolean staysInSync(String namespaceId, NodeInfo target, long epoch) throws Exception {
     return false;
   }
 

@@ -172,15 +172,16 @@ final class Mover implements AutoCloseable {
       cancel(p);
       return new Outcome(id, null, "target " + p.target() + " is not live or is leaving");
     }
+    boolean keep;
     try {
       executor.move(id, target, p.epoch());
+      keep = !handingOff && p.replicationFactor() > 1 && executor.staysInSync(id, target, p.epoch());
     } catch (Exception e) {
       LOG.warn("move of {} to {} failed; it stays on {}", id, target.nodeId(), state.selfId(), e);
       cancel(p);
       executor.moveFinished(id, target, false);
       return new Outcome(id, null, "move failed: " + e);
     }
-    boolean keep = !handingOff && p.replicationFactor() > 1 && executor.staysInSync(id, target, p.epoch());
     fence.seal(id);
     boolean transferred = false;
     try {

@@ -80,30 +80,32 @@ final class NamespaceMover implements MoveExecutor {
    * copy ends at the same log record, is told to ship this node what comes after it.
    */
   @Override
-  public boolean staysInSync(String namespaceId, NodeInfo target, long epoch) {
+  public boolean staysInSync(String namespaceId, NodeInfo target, long epoch) throws IOException, InterruptedException {
     InFlight move = moves.get(namespaceId);
     if (move == null || !move.outgoing().logged()) {
       return false;
     }
     long after = move.outgoing().lastLoggedSeq();
     String self = node.get().nodeId();
+    replicaRoutes.expect(namespaceId, epoch + 1, after);
+    HttpResponse<byte[]> answer;
     try {
-      replicaRoutes.expect(namespaceId, epoch + 1, after);
-      expect(client.send(client.request(target.advertiseUrl(), InternalRoutes.PREFIX + "namespaces/" + namespaceId
+      // Unreachable now: the move is abandoned rather than given to a node that may be gone.
+      answer = client.send(client.request(target.advertiseUrl(), InternalRoutes.PREFIX + "namespaces/" + namespaceId
           + "/follow?replica=" + self + "&epoch=" + (epoch + 1) + "&after=" + after, CALL_TIMEOUT)
-          .POST(HttpRequest.BodyPublishers.noBody()).build()), 200, "follow");
-      keptAt.put(namespaceId, after);
-      return true;
-    } catch (IOException | RuntimeException e) {
+          .POST(HttpRequest.BodyPublishers.noBody()).build());
+    } catch (IOException | InterruptedException | RuntimeException e) {
       replicaRoutes.forget(namespaceId);
-      LOG.info("Namespace {}: this copy does not stay as a replica of {} ({}); the new owner builds its replicas",
-          namespaceId, target.nodeId(), e.toString());
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      throw e;
+    }
+    if (answer.statusCode() != 200) {
       replicaRoutes.forget(namespaceId);
+      LOG.info("Namespace {}: this copy does not stay as a replica of {} ({} {}); the new owner builds its replicas",
+          namespaceId, target.nodeId(), answer.statusCode(), new String(answer.body(), StandardCharsets.UTF_8));
       return false;
     }
+    keptAt.put(namespaceId, after);
+    return true;
   }
 
   @Override
