@@ -257,6 +257,7 @@ class ReplicationTest {
       killTimes.add(killAt);
       victim.process.kill9();
       event(killAt, "kill -9 " + victim.id + " (cycle " + cycle + "), primary of " + primaries.size() + " namespaces");
+      Prober prober = new Prober(history, primaries, killAt);
 
       // An in-sync replica is promoted: a live primary, a higher epoch.
       Map<String, Replication> promoted = new ConcurrentHashMap<>();
@@ -283,15 +284,19 @@ class ReplicationTest {
       }, () -> "a new primary for each of " + primaries + "; promoted: " + promoted.keySet() + "; not yet (as last seen): "
           + pending.values());
       double promotedAfter = seconds(System.nanoTime() - killAt);
-      // And the writers get through again.
-      await(AVAILABILITY_BOUND.plusSeconds(30), () -> primaries.stream().allMatch(ns -> writers.firstAckAfter(ns, killAt) != null),
-          () -> "an acknowledged write to each of " + primaries + " after the kill");
+      // And writes get through again: the prober, which writes to each of them in turn, measures when.
+      Map<String, Long> recovered = prober.awaitAll(AVAILABILITY_BOUND.plusSeconds(30));
       Map<String, String> failover = new TreeMap<>();
       double maxFailover = 0;
       for (String ns : primaries) {
-        double took = seconds(writers.firstAckAfter(ns, killAt) - killAt);
+        Long at = recovered.get(ns);
+        double took = at == null ? Double.POSITIVE_INFINITY : seconds(at - killAt);
         failover.put(ns, String.format("%.1f", took));
         maxFailover = Math.max(maxFailover, took);
+        if (took > seconds(AVAILABILITY_BOUND.toNanos())) {
+          failovers.add(String.format("%s: first acknowledged write %.1f s after kill -9 of %s (cycle %d)", ns, took, victim.id,
+              cycle));
+        }
       }
       event(String.format("cycle %d: promotion seen after %.1f s; first acknowledged write per namespace after %s s",
           cycle, promotedAfter, failover));
@@ -327,17 +332,18 @@ class ReplicationTest {
       long to = c + 1 < killTimes.size() ? killTimes.get(c + 1) : runEnd;
       double max = outages.stream().filter(o -> o.start() - from >= 0 && o.start() - to < 0)
           .mapToDouble(o -> seconds(o.nanos())).max().orElse(0);
-      cycleFigures.set(c, cycleFigures.get(c) + String.format(", longest unavailability %.1f s", max));
+      cycleFigures.set(c, cycleFigures.get(c) + String.format(", longest stretch of failed writer writes %.1f s", max));
     }
     cycleFigures.forEach(f -> System.out.println("ReplicationTest: " + f));
-    System.out.printf("ReplicationTest: max unavailability %s (bound %.1f s); longest acknowledged write %.1f s;"
+    System.out.printf("ReplicationTest: longest stretch of failed writer writes (sampled: it includes the wait until a namespace is picked"
+        + " again) %s (bound on the prober's figures %.1f s); longest acknowledged write %.1f s;"
         + " answers other than 2xx: %s%n", worst == null ? "0 s (no failed write)" : String.format("%.1f s (%s at +%.1f s)",
             seconds(worst.nanos()), worst.namespace(), seconds(worst.start() - t0)), seconds(AVAILABILITY_BOUND.toNanos()),
         seconds(writers.longestAcked()), writers.answers);
     assertEquals(List.of(), writers.crashed, "writer threads ran to the end");
-    List<String> tooLong = outages.stream().filter(o -> o.nanos() > AVAILABILITY_BOUND.toNanos())
-        .map(o -> String.format("%s: writes failed for %.1f s from +%.1f s", o.namespace(), seconds(o.nanos()),
-            seconds(o.start() - t0))).toList();
+    // The writers pick namespaces at random (about one write a second each), so their stretches
+    // include the wait until a namespace is picked again; the bound is checked on the prober's figures.
+    List<String> tooLong = List.copyOf(failovers);
 
     // Final reads: through the routing, and on every copy that claims every acknowledged write.
     Map<String, Replication> last = awaitFullSync(ids, REPLICATION, "at the end");
@@ -652,6 +658,64 @@ class ReplicationTest {
   // --- writers -----------------------------------------------------------------------------------
 
   /** One failed or successful write for the availability figures; {@code counted} false when it went through a dead node. */
+  /** Namespaces whose first write after a kill came later than the bound, from the prober. */
+  private final List<String> failovers = Collections.synchronizedList(new ArrayList<>());
+  /** The prober's versions of its key ("probe") per namespace, across cycles. */
+  private final Map<String, Long> probeVersions = new ConcurrentHashMap<>();
+
+  /**
+   * After a kill, writes to each namespace the victim was primary of in turn (through a live node,
+   * about every 50 ms per namespace) until each has one acknowledged write: when it came is when
+   * the namespace was writable again, to within one round. Its writes go into the history too.
+   */
+  private final class Prober {
+    private final Map<String, Long> firstAck = new ConcurrentHashMap<>();
+    private final Thread thread;
+
+    Prober(HistoryChecker history, List<String> namespaces, long killAt) {
+      Random random = new Random(killAt);
+      thread = Thread.ofPlatform().daemon().name("test-prober").start(() -> {
+        long deadline = killAt + AVAILABILITY_BOUND.plusSeconds(30).toNanos();
+        while (firstAck.size() < namespaces.size() && System.nanoTime() - deadline < 0) {
+          for (String ns : namespaces) {
+            if (firstAck.containsKey(ns)) {
+              continue;
+            }
+            List<Node> live = nodes.stream().filter(n -> !down.contains(n.id)).toList();
+            if (live.isEmpty()) {
+              break;
+            }
+            Node via = pick(live, random);
+            long version = probeVersions.merge(ns, 1L, Long::sum);
+            String body = "{\"vectors\":[{\"id\":\"probe\",\"values\":" + values(version, random)
+                + ",\"metadata\":{\"v\":" + version + "}}]}";
+            long start = System.nanoTime();
+            Reply r = send(via, "POST", "/v1/namespaces/" + ns + "/vectors", body, Duration.ofSeconds(5), false);
+            long end = System.nanoTime();
+            HistoryChecker.Outcome outcome = r.status() < 0 ? HistoryChecker.Outcome.UNKNOWN
+                : HistoryChecker.Outcome.ofStatus(r.status());
+            history.write(ns, "probe", version, outcome, start, end);
+            if (outcome == HistoryChecker.Outcome.ACKED) {
+              firstAck.put(ns, end);
+            }
+          }
+          try {
+            Thread.sleep(50);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+    }
+
+    /** Waits for every namespace's first acknowledged write (or fails after {@code timeout}); returns when each came. */
+    Map<String, Long> awaitAll(Duration timeout) throws InterruptedException {
+      thread.join(timeout.toMillis());
+      thread.interrupt();
+      return Map.copyOf(firstAck);
+    }
+  }
+
   private record Attempt(long start, long end, boolean ok, boolean counted) {}
 
   /** A stretch in which a namespace's writes failed: from the start of its first failed write to the end of the next acknowledged one. */
