@@ -52,6 +52,7 @@ import org.apache.hc.core5.http.io.entity.StringEntity;
 public final class ClusterBench {
 
   private static final int DIM = 128;
+  private static final int SESSION_MS = 6_000;
   private static final Pattern MOVED = Pattern.compile("Namespace (\\S+) now lives on (\\S+) \\(move took (\\d+) ms\\)");
 
   private ClusterBench() {}
@@ -65,6 +66,7 @@ public final class ClusterBench {
     int queries = intFlag(a, "--queries", 2_000);
     int rounds = intFlag(a, "--rounds", 3);
     int moveVectors = intFlag(a, "--move-vectors", 100_000);
+    int writes = intFlag(a, "--writes", 1_000);
     Random random = new Random(42);
     Path dir = Files.createTempDirectory("vecstore-cluster-bench");
     System.setProperty("zookeeper.admin.enableServer", "false");
@@ -79,7 +81,7 @@ public final class ClusterBench {
       Server a0 = servers.get(0);
       Server b0 = servers.get(1);
       // Forwarding: the namespace lives where the cluster puts it; ask its owner and the other node.
-      post(http, a0.base() + "/admin/namespaces", "{\"id\":\"fwd\",\"tier\":\"unlimited\"}", 201);
+      post(http, a0.base() + "/admin/namespaces", "{\"id\":\"fwd\",\"tier\":\"unlimited\",\"replication_factor\":1}", 201);
       String owner = ownerOf(http, a0.base(), "fwd");
       Server direct = owner.equals("a") ? a0 : b0;
       Server via = owner.equals("a") ? b0 : a0;
@@ -106,7 +108,12 @@ public final class ClusterBench {
           pct(forwardedMs, 50) - pct(ownerMs, 50), mean(forwardedMs) - mean(ownerMs));
 
       // Moving a large namespace: placed on the node that will leave, filled, then that node stops.
-      post(http, direct.base() + "/admin/namespaces", "{\"id\":\"big\",\"tier\":\"unlimited\"}", 201);
+      replication(http, dir, zkPort, servers, writes, random);
+      a0 = servers.get(0);
+      b0 = servers.get(1);
+      direct = owner.equals("a") ? a0 : b0;
+
+      post(http, direct.base() + "/admin/namespaces", "{\"id\":\"big\",\"tier\":\"unlimited\",\"replication_factor\":1}", 201);
       String bigOwner = ownerOf(http, a0.base(), "big");
       Server leaving = bigOwner.equals("a") ? a0 : b0;
       Server staying = leaving == a0 ? b0 : a0;
@@ -184,12 +191,133 @@ public final class ClusterBench {
     }
   }
 
+  /**
+   * Write latency with one copy and with two (the replica confirms every write before it is
+   * acknowledged), then failover: the primary of the two-copy namespace is killed (SIGKILL) while
+   * a writer goes on through the other node; reported: the time from the kill to the first
+   * acknowledged write, and whether every acknowledged write is there afterwards. The killed node
+   * is started again (it rejoins; its stale copy is dropped).
+   */
+  private static void replication(CloseableHttpClient http, Path dir, int zkPort, List<Server> servers, int writes,
+      Random random) throws Exception {
+    Server a0 = servers.get(0);
+    post(http, a0.base() + "/admin/namespaces", "{\"id\":\"one-copy\",\"tier\":\"unlimited\",\"replication_factor\":1}", 201);
+    post(http, a0.base() + "/admin/namespaces", "{\"id\":\"two-copies\",\"tier\":\"unlimited\",\"replication_factor\":2}", 201);
+    String oneOwner = ownerOf(http, a0.base(), "one-copy");
+    String twoOwner = ownerOf(http, a0.base(), "two-copies");
+    awaitInSync(http, a0.base(), "two-copies", 1);
+    double[] one = new double[writes];
+    double[] two = new double[writes];
+    for (int round = 0; round < 2; round++) { // the first warms up
+      for (int i = 0; i < writes; i++) {
+        String body = "{\"vectors\":[{\"id\":\"w" + i + "\",\"values\":" + json(vector(random)) + "}]}";
+        one[i] = timedPost(http, server(servers, oneOwner).base() + "/v1/namespaces/one-copy/vectors", body);
+        two[i] = timedPost(http, server(servers, twoOwner).base() + "/v1/namespaces/two-copies/vectors", body);
+      }
+    }
+    System.out.printf(Locale.ROOT, "== single-vector upserts (%d-d), durability request, sent to the primary, %d each ==%n", DIM,
+        writes);
+    System.out.printf(Locale.ROOT, "%-22s %9s %9s %9s%n", "copies", "p50 ms", "p99 ms", "mean ms");
+    print("1 (no replica)", one);
+    print("2 (one replica)", two);
+    System.out.printf(Locale.ROOT, "replication cost per write: p50 %+.3f ms, mean %+.3f ms%n", pct(two, 50) - pct(one, 50),
+        mean(two) - mean(one));
+
+    Server primary = server(servers, twoOwner);
+    Server other = servers.get(primary == servers.get(0) ? 1 : 0);
+    List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+    AtomicBoolean stop = new AtomicBoolean();
+    long[] killedAt = {0};
+    long[] firstAfter = {0};
+    Thread writer = new Thread(() -> {
+      Random r = new Random(11);
+      try (CloseableHttpClient c = HttpClients.createDefault()) {
+        for (int i = 0; !stop.get(); i++) {
+          String id = "f" + i;
+          String body = "{\"vectors\":[{\"id\":\"" + id + "\",\"values\":" + json(vector(r)) + "}]}";
+          int status;
+          try {
+            status = c.execute(jsonPost(other.base() + "/v1/namespaces/two-copies/vectors", body), res -> {
+              EntityUtils.consume(res.getEntity());
+              return res.getCode();
+            });
+          } catch (IOException e) {
+            status = -1;
+          }
+          if (status == 200) {
+            acknowledged.add(id);
+            if (killedAt[0] != 0 && firstAfter[0] == 0) {
+              firstAfter[0] = System.nanoTime();
+            }
+          }
+          Thread.sleep(20);
+        }
+      } catch (IOException | InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }, "bench-failover-writer");
+    writer.start();
+    Thread.sleep(2000);
+    int before = acknowledged.size();
+    killedAt[0] = System.nanoTime();
+    primary.process().destroyForcibly();
+    primary.process().waitFor(30, TimeUnit.SECONDS);
+    while (firstAfter[0] == 0 && System.nanoTime() - killedAt[0] < TimeUnit.SECONDS.toNanos(120)) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(2000);
+    stop.set(true);
+    writer.join();
+    int lost = 0;
+    for (String id : acknowledged) {
+      int status = http.execute(new HttpGet(other.base() + "/v1/namespaces/two-copies/vectors/" + id), res -> {
+        EntityUtils.consume(res.getEntity());
+        return res.getCode();
+      });
+      lost += status == 200 ? 0 : 1;
+    }
+    System.out.printf(Locale.ROOT, "== failover: SIGKILL of the primary of 'two-copies' (session timeout %d ms) ==%n", SESSION_MS);
+    System.out.printf(Locale.ROOT, "kill to first acknowledged write through the other node: %.2f s; %d acknowledged "
+        + "(%d before the kill), %d lost%n", (firstAfter[0] - killedAt[0]) / 1e9, acknowledged.size(), before, lost);
+    servers.set(servers.indexOf(primary), start(dir, twoOwner, zkPort));
+  }
+
+  private static void awaitInSync(CloseableHttpClient http, String base, String ns, int replicas) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      String view = http.execute(new HttpGet(base + "/admin/namespaces/" + ns + "/replication"),
+          res -> EntityUtils.toString(res.getEntity()));
+      if (io.vecstore.http.dto.JsonCodec.parse(view.getBytes(StandardCharsets.UTF_8)).path("in_sync").size() == replicas) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(ns + " has no in-sync replica after 60 s");
+  }
+
+  private static Server server(List<Server> servers, String id) {
+    return servers.get(id.equals("a") ? 0 : 1);
+  }
+
+  private static double timedPost(CloseableHttpClient http, String url, String body) throws IOException {
+    long s = System.nanoTime();
+    int status = http.execute(jsonPost(url, body), res -> {
+      EntityUtils.consume(res.getEntity());
+      return res.getCode();
+    });
+    if (status != 200) {
+      throw new IllegalStateException("POST " + url + " answered " + status);
+    }
+    return (System.nanoTime() - s) / 1e6;
+  }
+
   private static Server start(Path dir, String id, int zkPort) throws Exception {
     String javaBin = ProcessHandle.current().info().command().orElse("java");
     Process p = new ProcessBuilder(javaBin, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
         "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.vecstore.server.Main", "serve",
         "--data", dir.resolve(id).toString(), "--port", "0", "--grpc-port", "0",
-        "--cluster", "127.0.0.1:" + zkPort, "--node-id", id).redirectErrorStream(true).start();
+        "--cluster", "127.0.0.1:" + zkPort, "--node-id", id, "--cluster-session-timeout-ms", Integer.toString(SESSION_MS))
+        .redirectErrorStream(true).start();
     List<String> log = Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<Integer> port = ServerOutput.follow(p, "bench-server-log-" + id, log::add, () -> {});
     return new Server(p, "http://127.0.0.1:" + port.get(120, TimeUnit.SECONDS), log);

@@ -135,7 +135,8 @@ public final class Balancer {
       for (Placement p : movable.getOrDefault(source.getKey(), List.of())) {
         long weight = weight(vectors.getOrDefault(p.namespaceId(), 0L));
         long miss = Math.abs(gap - 2 * weight);
-        if (weight < gap && (miss < bestMiss || miss == bestMiss && p.namespaceId().compareTo(best.namespaceId()) < 0)) {
+        // Never onto a node that holds one of its replicas: that copy would be replaced mid-move.
+        if (weight < gap && !p.isReplica(target) && (miss < bestMiss || miss == bestMiss && p.namespaceId().compareTo(best.namespaceId()) < 0)) {
           best = p;
           bestMiss = miss;
         }

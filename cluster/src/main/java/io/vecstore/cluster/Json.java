@@ -65,6 +65,11 @@ final class Json {
     if (placement.target() != null) {
       json.put("target", placement.target());
     }
+    if (placement.replicationFactor() != 1 || !placement.replicas().isEmpty()) {
+      json.put("replication_factor", placement.replicationFactor());
+      placement.replicas().forEach(json.putArray("replicas")::add);
+      placement.inSync().forEach(json.putArray("in_sync")::add);
+    }
     return write(json);
   }
 
@@ -76,7 +81,16 @@ final class Json {
         text(json, "owner"),
         json.path("epoch").asLong(),
         Placement.State.fromJson(text(json, "state")),
-        target.isTextual() ? target.asText() : null);
+        target.isTextual() ? target.asText() : null,
+        json.path("replication_factor").asInt(1),
+        texts(json.path("replicas")),
+        texts(json.path("in_sync")));
+  }
+
+  private static java.util.List<String> texts(JsonNode array) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    array.forEach(e -> out.add(e.asText()));
+    return out;
   }
 
   /** {"ns": [vectors, storage_bytes], …}, cut to the largest namespaces if over the limit. */

@@ -32,6 +32,7 @@ final class Leader implements Closeable {
   private final ClusterState state;
   private final Placements placements;
   private final Balancer balancer;
+  private final ReplicaDuties replicas;
   private final ScheduledExecutorService scheduler;
   private final Duration interval;
   private final LeaderLatch latch;
@@ -45,6 +46,7 @@ final class Leader implements Closeable {
     this.state = state;
     this.placements = placements;
     this.balancer = balancer;
+    this.replicas = new ReplicaDuties(state, placements);
     this.scheduler = scheduler;
     this.interval = interval;
     this.latch = new LeaderLatch(client, layout.leader(), state.selfId());
@@ -65,6 +67,14 @@ final class Leader implements Closeable {
     });
     latch.start();
     scheduler.scheduleWithFixedDelay(this::balanceIfLeader, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(this::replicaDutiesIfLeader, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Failover and replica assignment (see {@link ReplicaDuties}), if this node leads. */
+  void replicaDutiesIfLeader() {
+    if (latch.hasLeadership()) {
+      replicas.run();
+    }
   }
 
   boolean isLeader() {
@@ -93,6 +103,7 @@ final class Leader implements Closeable {
       return;
     }
     lastRunNanos = System.nanoTime();
+    replicas.run(); // a membership change: fail over first, balance after
     try {
       List<Move> moves = balancer.plan(state.nodes().values(), state.placements().values(), namespaceVectors());
       for (Move move : moves) {

@@ -27,6 +27,17 @@ public interface MoveExecutor {
   void move(String namespaceId, NodeInfo target, long epoch) throws Exception;
 
   /**
+   * Asked after {@link #move} returned: whether this node's copy stays as an in-sync replica of
+   * the target (it holds every record the target holds, in the same numbering, and the target is
+   * ready to ship it what comes next). If so, the transfer keeps this node as a replica in sync,
+   * so a replicated namespace never loses its in-sync copy by moving. Default: no. Throw to
+   * abandon the move (the target stopped answering: it must not be given the namespace).
+   */
+  default boolean staysInSync(String namespaceId, NodeInfo target, long epoch) throws Exception {
+    return false;
+  }
+
+  /**
    * The move is over. {@code transferred}: the target owns the namespace now; resume the paused
    * writes (they now route to the target) and drop or keep the local copy as the server likes.
    * Otherwise this node still owns it: resume writes here. Must not throw.

@@ -42,6 +42,7 @@ final class Mover implements AutoCloseable {
   private final ExecutorService thread;
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  private volatile boolean handingOff;
 
   Mover(ClusterState state, Placements placements, WriteFence fence, MoveExecutor executor, LoadSource loads) {
     this.state = state;
@@ -84,6 +85,7 @@ final class Mover implements AutoCloseable {
 
   /** Moves every namespace this node owns to the other live nodes, least loaded first, one by one. */
   HandOffReport handOff(Duration timeout) {
+    handingOff = true; // this node leaves: its copies are not worth keeping as replicas
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, NamespaceLoad> sizes = sizes();
     Map<String, NamespaceLoad> added = new ConcurrentHashMap<>();
@@ -133,7 +135,12 @@ final class Mover implements AutoCloseable {
       placements.cancelMove(id, p.epoch());
     }
     // Published loads lag up to one publish interval: add what this hand-off already gave.
-    NodeInfo target = state.leastLoaded(n -> !n.leaving() && !n.nodeId().equals(state.selfId()), added);
+    // Not onto a node holding one of its replicas if another will do: that copy would be replaced.
+    NodeInfo target = state.leastLoaded(n -> !n.leaving() && !n.nodeId().equals(state.selfId()) && !p.isReplica(n.nodeId()),
+        added);
+    if (target == null) {
+      target = state.leastLoaded(n -> !n.leaving() && !n.nodeId().equals(state.selfId()), added);
+    }
     if (target == null) {
       return new Outcome(id, null, "no other live node to hand it to");
     }
@@ -165,8 +172,10 @@ final class Mover implements AutoCloseable {
       cancel(p);
       return new Outcome(id, null, "target " + p.target() + " is not live or is leaving");
     }
+    boolean keep;
     try {
       executor.move(id, target, p.epoch());
+      keep = !handingOff && p.replicationFactor() > 1 && executor.staysInSync(id, target, p.epoch());
     } catch (Exception e) {
       LOG.warn("move of {} to {} failed; it stays on {}", id, target.nodeId(), state.selfId(), e);
       cancel(p);
@@ -176,7 +185,7 @@ final class Mover implements AutoCloseable {
     fence.seal(id);
     boolean transferred = false;
     try {
-      CasResult result = transferUntilKnown(p, target);
+      CasResult result = transferUntilKnown(p, target, keep);
       transferred = result instanceof CasResult.Done;
       if (!transferred) {
         LOG.warn("move of {} to {} copied but not transferred: {}", id, target.nodeId(), result);
@@ -193,10 +202,10 @@ final class Mover implements AutoCloseable {
   }
 
   /** Transfers; while ZooKeeper does not answer, the outcome is unknown: writes stay sealed and it retries. */
-  private CasResult transferUntilKnown(Placement p, NodeInfo target) {
+  private CasResult transferUntilKnown(Placement p, NodeInfo target, boolean keepSourceInSync) {
     while (true) {
       try {
-        return placements.transfer(p.namespaceId(), p.owner(), target.nodeId(), p.epoch());
+        return placements.transfer(p.namespaceId(), p.owner(), target.nodeId(), p.epoch(), keepSourceInSync);
       } catch (ClusterUnavailableException e) {
         if (closed) {
           throw e;

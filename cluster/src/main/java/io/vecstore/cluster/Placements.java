@@ -1,5 +1,7 @@
 package io.vecstore.cluster;
 
+import java.util.function.UnaryOperator;
+
 import java.util.List;
 import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
@@ -40,12 +42,64 @@ public final class Placements {
    * @throws ClusterUnavailableException no live node is known, or ZooKeeper did not answer
    */
   public ClaimResult claim(String namespaceId) {
+    return claim(namespaceId, defaultReplicationFactor());
+  }
+
+  /**
+   * As {@link #claim(String)}, asking for {@code replicationFactor} copies (the owner's included);
+   * the leader assigns the other copies' nodes.
+   *
+   * @throws IllegalArgumentException the factor is below 1 or above the live nodes
+   */
+  public ClaimResult claim(String namespaceId, int replicationFactor) {
     Ids.requireNamespaceId(namespaceId);
+    requireReplicationFactor(replicationFactor);
     Placement cached = state.placement(namespaceId);
     if (cached != null) {
       return new ClaimResult.AlreadyPlaced(cached);
     }
-    return create(Placement.initial(namespaceId, leastLoadedNode(namespaceId)));
+    return create(Placement.initial(namespaceId, leastLoadedNode(namespaceId), replicationFactor));
+  }
+
+  /** Two copies when at least two nodes are live, else one. */
+  public int defaultReplicationFactor() {
+    return Math.min(2, Math.max(1, state.nodes().size()));
+  }
+
+  /**
+   * Checks a replication factor against the live nodes.
+   *
+   * @throws IllegalArgumentException naming the value and the bounds
+   */
+  public void requireReplicationFactor(int replicationFactor) {
+    int max = Math.min(Placement.MAX_REPLICATION_FACTOR, Math.max(1, state.nodes().size()));
+    if (replicationFactor < 1 || replicationFactor > max) {
+      throw new IllegalArgumentException("replication_factor must be between 1 and " + max
+          + " (at most the live nodes, " + state.nodes().size() + "), got: " + replicationFactor);
+    }
+  }
+
+  /**
+   * Changes a namespace's copies (factor, assigned replicas, in-sync set) while it is owned by
+   * {@code owner} at {@code expectedEpoch}: reads, applies {@code change}, writes at the version
+   * read, and tries again when only the copies changed in between (the leader assigns replicas,
+   * the owner marks them in sync). A conflict when the owner or epoch changed.
+   */
+  public CasResult updateCopies(String namespaceId, String owner, long expectedEpoch, UnaryOperator<Placement> change) {
+    for (int attempt = 0; ; attempt++) {
+      StoredPlacement current = read(namespaceId);
+      if (current == null || !current.placement().owner().equals(owner) || current.placement().epoch() != expectedEpoch) {
+        return conflict(current);
+      }
+      Placement next = change.apply(current.placement());
+      if (next.equals(current.placement())) {
+        return new CasResult.Done(next);
+      }
+      CasResult result = write(current, next, "update copies");
+      if (result instanceof CasResult.Done || attempt == 4) {
+        return result;
+      }
+    }
   }
 
   /**
@@ -64,7 +118,7 @@ public final class Placements {
     if (state.node(nodeId) == null) {
       throw new IllegalArgumentException("nodeId must be a live node, got: " + Ids.quote(nodeId));
     }
-    return create(Placement.initial(namespaceId, nodeId));
+    return create(Placement.initial(namespaceId, nodeId, 1));
   }
 
   /**
@@ -119,6 +173,15 @@ public final class Placements {
    * sealed. To take a namespace from an owner that is not live, use {@link #reassign}.
    */
   public CasResult transfer(String namespaceId, String from, String to, long expectedEpoch) {
+    return transfer(namespaceId, from, to, expectedEpoch, false);
+  }
+
+  /**
+   * As {@link #transfer(String, String, String, long)}; with {@code fromStaysInSync}, {@code from}
+   * becomes a replica in sync with {@code to} (its copy holds every record {@code to} holds, and
+   * {@code to} is ready to ship it the next ones), the other replicas stay assigned out of sync.
+   */
+  public CasResult transfer(String namespaceId, String from, String to, long expectedEpoch, boolean fromStaysInSync) {
     Ids.requireNodeId("to", to);
     StoredPlacement current = read(namespaceId);
     if (current == null) {
@@ -132,7 +195,7 @@ public final class Placements {
       return p.owner().equals(to) && p.epoch() == expectedEpoch + 1 && !p.isMoving()
           ? new CasResult.Done(p) : conflict(current);
     }
-    return write(current, p.transferredTo(to), "transfer");
+    return write(current, fromStaysInSync ? p.transferredKeeping(to) : p.transferredTo(to), "transfer");
   }
 
   /**
@@ -149,6 +212,96 @@ public final class Placements {
     if (current == null || current.placement().epoch() != expectedEpoch || current.placement().owner().equals(to)) {
       return conflict(current);
     }
+    return takeOver(current, to);
+  }
+
+  /**
+   * Failover: gives a namespace whose owner is not live to {@code to}, one of its in-sync
+   * replicas (so it holds every acknowledged write), as {@link #reassign} does (same transaction,
+   * same guarantee against a live owner); a move the dead owner was making is abandoned. A
+   * conflict when {@code to} is not in sync at the version read.
+   */
+  public CasResult promote(String namespaceId, String to, long expectedEpoch) {
+    Ids.requireNodeId("to", to);
+    StoredPlacement current = read(namespaceId);
+    if (current == null || current.placement().epoch() != expectedEpoch || !current.placement().inSync().contains(to)) {
+      return conflict(current);
+    }
+    return takeOver(current, to);
+  }
+
+  /**
+   * Failover of many namespaces of one dead owner at once: {@code promotions} maps each namespace
+   * to the in-sync replica that takes it. One transaction per batch of up to 200 checks that the
+   * owner's znode is absent and writes every placement at the version this node's cache holds
+   * (each must still be owned by {@code deadOwner} and name its new owner in sync). Returns the
+   * namespaces promoted; when a batch fails (a placement changed since the cache saw it), its
+   * namespaces are promoted one by one ({@link #promote}).
+   */
+  public List<String> promoteAll(String deadOwner, Map<String, String> promotions) {
+    List<String> done = new java.util.ArrayList<>();
+    List<Map.Entry<String, String>> entries = new java.util.ArrayList<>(promotions.entrySet());
+    for (int from = 0; from < entries.size(); from += 200) {
+      List<Map.Entry<String, String>> batch = entries.subList(from, Math.min(entries.size(), from + 200));
+      // First at the versions this node's cache holds; if one changed meanwhile, once more at
+      // versions read now (a read each, no write), before falling back to one at a time.
+      for (int attempt = 0; attempt < 2; attempt++) {
+        List<StoredPlacement> current = new java.util.ArrayList<>();
+        List<Placement> next = new java.util.ArrayList<>();
+        for (Map.Entry<String, String> e : batch) {
+          StoredPlacement seen = attempt == 0 ? state.stored(e.getKey()) : read(e.getKey());
+          if (seen != null && seen.placement().owner().equals(deadOwner) && seen.placement().inSync().contains(e.getValue())) {
+            current.add(seen);
+            next.add(seen.placement().transferredTo(e.getValue()));
+          }
+        }
+        if (current.isEmpty()) {
+          break;
+        }
+        if (promoteBatch(deadOwner, current, next)) {
+          next.forEach(p -> done.add(p.namespaceId()));
+          batch = List.of();
+          break;
+        }
+      }
+      for (Map.Entry<String, String> e : batch) {
+        StoredPlacement seen = state.stored(e.getKey());
+        if (seen != null && promote(e.getKey(), e.getValue(), seen.placement().epoch()) instanceof CasResult.Done) {
+          done.add(e.getKey());
+        }
+      }
+    }
+    return done;
+  }
+
+  private boolean promoteBatch(String deadOwner, List<StoredPlacement> current, List<Placement> next) {
+    String ownerNode = layout.node(deadOwner);
+    List<org.apache.curator.framework.api.transaction.CuratorOp> ops = new java.util.ArrayList<>();
+    try {
+      ops.add(client.transactionOp().create().forPath(ownerNode));
+      ops.add(client.transactionOp().delete().forPath(ownerNode));
+      for (int i = 0; i < current.size(); i++) {
+        ops.add(client.transactionOp().setData().withVersion(current.get(i).version())
+            .forPath(layout.namespace(next.get(i).namespaceId()), Json.placement(next.get(i))));
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot build a failover transaction", e);
+    }
+    try {
+      List<CuratorTransactionResult> results = ZkCall.run("promote " + next.size() + " namespaces of " + deadOwner,
+          () -> client.transaction().forOperations(ops));
+      for (int i = 0; i < next.size(); i++) {
+        Stat stat = results.get(i + 2).getResultStat();
+        state.apply(new StoredPlacement(next.get(i), stat.getVersion(), stat.getMzxid()));
+      }
+      return true;
+    } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      return false;
+    }
+  }
+
+  private CasResult takeOver(StoredPlacement current, String to) {
+    String namespaceId = current.placement().namespaceId();
     Placement next = current.placement().transferredTo(to);
     String ownerNode = layout.node(current.placement().owner());
     try {

@@ -1,7 +1,8 @@
 /**
  * Cluster mode's coordination layer: namespaces spread over several servers, coordinated by
  * Apache ZooKeeper through Apache Curator recipes. The unit of placement is the namespace: it
- * lives whole on one node. This package knows nothing of Lucene, HTTP routes or gRPC services;
+ * lives whole on one node, its owner (the primary), with whole copies on {@code
+ * replication_factor - 1} other nodes (replicas) that the owner keeps in step. This package knows nothing of Lucene, HTTP routes or gRPC services;
  * the server plugs in through {@link io.vecstore.cluster.LoadSource} and
  * {@link io.vecstore.cluster.MoveExecutor}, and uses the rest.
  *
@@ -32,7 +33,8 @@
  * &lt;root&gt;/nodes/&lt;nodeId&gt;     EPHEMERAL  {node_id, advertise_url, grpc_address, state: active|leaving,
  *                                      load: {vectors, storage_bytes, namespaces}, started_at}
  * &lt;root&gt;/loads/&lt;nodeId&gt;     EPHEMERAL  {"&lt;namespace id&gt;": [vectors, storage_bytes], …}
- * &lt;root&gt;/namespaces/&lt;id&gt;    PERSISTENT {owner, epoch, state: owned|moving, target?}
+ * &lt;root&gt;/namespaces/&lt;id&gt;    PERSISTENT {owner, epoch, state: owned|moving, target?,
+ *                                      replication_factor?, replicas?: [nodeId…], in_sync?: [nodeId…]}
  * &lt;root&gt;/leader/…             LeaderLatch's ephemeral sequential znodes
  * </pre>
  *
@@ -66,6 +68,18 @@
  * before it could write. The fence checker in the tests holds this through session expiries,
  * server restarts, moves and reassignments.
  *
+ * <h2>Replicas</h2>
+ *
+ * The owner acknowledges a write only after every replica in {@code in_sync} has it durable, or
+ * after it removed the replicas that did not confirm from {@code in_sync} (a versioned write at
+ * its epoch: if that fails, the write is refused). So every in-sync replica holds every
+ * acknowledged write, and only in-sync replicas are promoted ({@link Placements#promote}, in the
+ * same transaction as the check that the old owner's znode is gone). Replicas are assigned and
+ * unassigned by the leader; a replica joins {@code in_sync} only by the owner, after it built the
+ * copy and shipped the log with the owner's writes paused. A promotion empties {@code in_sync}:
+ * the new owner rebuilds its replicas (an old owner that returns holds writes nobody
+ * acknowledged, and its copy is dropped).
+ *
  * <h2>Fencing: the limits</h2>
  *
  * <ul>
@@ -74,8 +88,9 @@
  *       error) and refuses writes from then on; the server expires the session only after the
  *       whole timeout, and only then is the node's znode gone and a reassignment possible. So the
  *       old owner stops about a third of the session timeout (5 s at 15 s) before anyone can take
- *       over. Nothing is reassigned automatically: until the node returns or an operator
- *       reassigns, its namespaces answer 503 ({@code OwnerDown}).
+ *       over. Then the leader promotes one of the namespace's in-sync replicas ({@link
+ *       ReplicaDuties}); a namespace without a live in-sync replica answers 503 ({@code
+ *       OwnerDown}) until its node returns or an operator reassigns it.
  *   <li>The check and the acknowledgment are two steps. A process paused between them (GC, VM
  *       freeze) for longer than that margin could acknowledge a write after its session expired
  *       and a reassignment; ZooKeeper cannot prevent this. Such a write is lost, not doubled: the

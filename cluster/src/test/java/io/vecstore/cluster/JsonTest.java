@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JsonTest {
@@ -31,10 +32,22 @@ class JsonTest {
     assertEquals("{\"owner\":\"a\",\"epoch\":3,\"state\":\"moving\",\"target\":\"b\"}",
         new String(Json.placement(moving), StandardCharsets.UTF_8));
     assertEquals(moving, Json.placement("docs", Json.placement(moving)));
-    Placement owned = Placement.initial("docs", "a");
+    Placement owned = Placement.initial("docs", "a", 1);
     assertEquals("{\"owner\":\"a\",\"epoch\":1,\"state\":\"owned\"}", new String(Json.placement(owned), StandardCharsets.UTF_8));
     // Fields a newer version adds are ignored.
     assertEquals(owned, Json.placement("docs", "{\"owner\":\"a\",\"epoch\":1,\"state\":\"owned\",\"x\":1}".getBytes()));
+  }
+
+  @Test
+  void replicatedPlacementKeepsItsCopies() {
+    Placement p = new Placement("docs", "a", 4, Placement.State.OWNED, null, 3, List.of("b", "c"), List.of("c"));
+    assertEquals(p, Json.placement("docs", Json.placement(p)));
+    assertTrue(new String(Json.placement(p), java.nio.charset.StandardCharsets.UTF_8)
+        .contains("\"replication_factor\":3,\"replicas\":[\"b\",\"c\"],\"in_sync\":[\"c\"]"));
+    assertThrows(IllegalArgumentException.class,
+        () -> new Placement("docs", "a", 1, Placement.State.OWNED, null, 2, List.of("a"), List.of()));
+    assertThrows(IllegalArgumentException.class,
+        () -> new Placement("docs", "a", 1, Placement.State.OWNED, null, 2, List.of("b"), List.of("c")));
   }
 
   @Test

@@ -59,7 +59,7 @@ final class TestZooKeeper implements BeforeEachCallback, AfterEachCallback {
 
   /** Claims the namespace through {@code via} and, like a server would, creates it on its owner. */
   Placement create(ClusterNode via, String namespaceId, long vectors) {
-    ClaimResult result = via.placements().claim(namespaceId);
+    ClaimResult result = via.placements().claim(namespaceId, 1); // unreplicated: these tests are about placement
     if (!(result instanceof ClaimResult.Claimed claimed)) {
       throw new AssertionError("expected a claim of " + namespaceId + ", got: " + result);
     }

@@ -143,7 +143,7 @@ public final class App {
         }
       }, Access.OPEN);
       c.routes.get("/metrics", ctx -> ctx.contentType(HttpMetrics.CONTENT_TYPE).result(metrics.scrape()), Access.METRICS);
-      Routes.register(c.routes, manager, config.maxBodyBytes(), hooks::presents);
+      Routes.register(c.routes, manager, config.maxBodyBytes(), hooks::presents, hooks::maxReplicationFactor);
       hooks.addRoutes(c.routes);
     });
   }

@@ -58,6 +58,14 @@ public interface ClusterHooks {
     return null;
   }
 
+  /**
+   * The most copies a new namespace may ask for ({@code replication_factor}): 1 on a single
+   * server; in cluster mode the live nodes (the cluster places and checks it).
+   */
+  default int maxReplicationFactor() {
+    return 1;
+  }
+
   /** Adds the cluster's own routes (each must declare its {@code Access}). */
   default void addRoutes(RoutesConfig routes) {}
 }

@@ -157,6 +157,16 @@ class AdminApiTest extends ServerTestBase {
   }
 
   @Test
+  void aSingleServerKeepsOneCopy() {
+    assertEquals(201, server.post("/admin/namespaces", "{\"id\":\"one\",\"replication_factor\":1}").status());
+    Response two = server.post("/admin/namespaces", "{\"id\":\"two\",\"replication_factor\":2}");
+    assertEquals(400, two.status());
+    assertEquals("replication_factor must be 1 on a server that is not part of a cluster, got: 2", two.json().get("error").asText());
+    assertEquals(400, server.post("/admin/namespaces", "{\"id\":\"zero\",\"replication_factor\":0}").status());
+    assertEquals(404, server.get("/admin/namespaces/two").status(), "nothing was created");
+  }
+
+  @Test
   void usageExportAsJsonAndCsv() {
     server.post("/admin/namespaces", "{\"id\":\"u1\",\"name\":\"U\",\"tier\":\"unlimited\"}");
     server.post("/v1/namespaces/u1/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]},{\"id\":\"b\",\"values\":[0,1]}]}");

@@ -1,11 +1,13 @@
 package io.vecstore.core.index;
 
+import io.vecstore.core.wal.LogRetention;
 import io.vecstore.core.wal.WalRecord;
 import io.vecstore.core.wal.WriteAheadLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.lucene.index.IndexCommit;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.SnapshotDeletionPolicy;
@@ -36,24 +38,25 @@ public final class IndexCopies {
    * {@code target} (created) after releasing the write lock, so writes wait only for the commit.
    */
   public IndexFiles.CommitCopy snapshotTo(Path target) {
-    return snapshotTo(target, false);
+    return snapshotTo(target, null);
   }
 
   /**
-   * As {@link #snapshotTo(Path)}; with {@code retainLog}, the write-ahead log also keeps every
-   * record written after the copy's commit, through later commits, until {@link #releaseLog()},
-   * so that {@link #logAfter} can read them (a move ships the copy, then that tail). Set under
-   * the same lock as the commit: no record after it can be deleted in between.
+   * As {@link #snapshotTo(Path)}; with {@code retained} (not null, and a log to keep), the
+   * write-ahead log also keeps every record written after the copy's commit, through later
+   * commits, until the hold given to {@code retained} is closed, so that {@link #logAfter} can
+   * read them (a move or a replica ships the copy, then that tail). Taken under the same lock as
+   * the commit: no record after it can be deleted in between.
    */
-  public IndexFiles.CommitCopy snapshotTo(Path target, boolean retainLog) {
+  public IndexFiles.CommitCopy snapshotTo(Path target, Consumer<LogRetention.Hold> retained) {
     SnapshotDeletionPolicy policy = (SnapshotDeletionPolicy) core.writer.getConfig().getIndexDeletionPolicy();
     IndexCommit commit = core.underWriteLock(() -> {
       if (core.failure != null) {
         throw core.storageFailure(core.failure); // never commit a half-applied batch
       }
       core.commitLocked();
-      if (retainLog && core.wal != null) {
-        core.wal.retainAfter(core.lastLoggedSeq);
+      if (retained != null && core.wal != null) {
+        retained.accept(core.wal.retention().hold(core.lastLoggedSeq));
       }
       return policy.snapshot();
     });
@@ -105,10 +108,13 @@ public final class IndexCopies {
     return records;
   }
 
-  /** Ends a retention started by {@link #snapshotTo(Path, boolean)}. */
-  public void releaseLog() {
-    if (core.wal != null) {
-      core.wal.releaseRetention();
-    }
+  /** Keeps the log's records after {@code seq} through commits until the hold is closed (null without a log). */
+  public LogRetention.Hold hold(long seq) {
+    return core.wal == null ? null : core.wal.retention().hold(seq);
+  }
+
+  /** The sequence number of the last logged write (0 when none; -1 without a log). Any thread. */
+  public long lastLoggedSeq() {
+    return core.wal == null ? -1 : core.wal.lastSeq();
   }
 }

@@ -102,13 +102,13 @@ final class Namespace {
         WriteCheck.ALWAYS);
   }
 
-  /**
-   * Runs a write of this namespace (data, settings, keys): through the write gate (waits while a
-   * move pauses writes, refused once the namespace was handed to another node), with the
-   * server's {@link WriteCheck} before it and again after it, before it is acknowledged.
-   */
+  /** Runs a write (data, settings, keys) through the write gate with the server's {@link WriteCheck} (see WriteGate.pass). */
   <T> T write(Supplier<T> op) {
-    return gate.pass(() -> writeCheck.check(id), op);
+    if (gate.handedOff() && writeCheck.ownsAgain(id)) {
+      gate.reopen(); // a replica kept here after a move was promoted
+    }
+    return gate.pass(() -> writeCheck.check(id), op,
+        () -> writeCheck.confirm(id, index instanceof NamespaceIndex open ? open.copies().lastLoggedSeq() : -1));
   }
 
   WriteGate gate() {

@@ -83,7 +83,22 @@ public final class NamespaceManager implements Closeable {
       settings = settings.withIndexExecutor(executors.indexing(), executors.indexHelpers());
     }
     this.registry = new NamespaceRegistry(layout, settings, config.capacity(), clock, executors.evictor(),
-        id -> writeCheck.check(id));
+        new WriteCheck() { // the check plugged in now, whenever it is plugged in
+          @Override
+          public void check(String id) {
+            writeCheck.check(id);
+          }
+
+          @Override
+          public void confirm(String id, long lastLoggedSeq) {
+            writeCheck.confirm(id, lastLoggedSeq);
+          }
+
+          @Override
+          public boolean ownsAgain(String id) {
+            return writeCheck.ownsAgain(id);
+          }
+        });
     registry.load();
     this.usage = new UsageSampler(new UsageLedger(layout), clock, registry::all);
     DiskSpace disk = new DiskSpace(layout.root(), config.capacity().minFreeDiskBytes());

@@ -11,6 +11,8 @@ import io.vecstore.core.meta.SnapshotInfo;
 import io.vecstore.core.meta.Usage;
 import io.vecstore.core.snapshot.MoveArchive;
 import io.vecstore.core.store.AtomicFiles;
+import io.vecstore.core.index.IndexCopies;
+import io.vecstore.core.wal.LogRetention;
 import io.vecstore.core.wal.WalRecord;
 import java.io.Closeable;
 import java.io.IOException;
@@ -75,11 +77,12 @@ public final class NamespaceMoves {
     try {
       NamespaceMeta meta = ns.updateMeta(m -> m); // current counters and key use folded in
       NamespaceIndex[] opened = new NamespaceIndex[1];
+      LogRetention.Hold[] hold = new LogRetention.Hold[1];
       MoveArchive.Staged staged = MoveArchive.stage(meta, work, clock.instant(), target -> ns.withIndex(index -> {
         opened[0] = index;
-        return index.copies().snapshotTo(target, true);
+        return index.copies().snapshotTo(target, h -> hold[0] = h);
       }));
-      return new Outgoing(ns, opened[0], work, staged);
+      return new Outgoing(ns, opened[0], work, staged, hold[0]);
     } catch (IOException | UncheckedIOException e) {
       ns.moveMarks().unpin();
       deleteQuietly(work);
@@ -91,30 +94,116 @@ public final class NamespaceMoves {
     }
   }
 
-  /** One namespace being moved away: its staged copy, its log since, and its write gate. Not thread-safe. */
+  /**
+   * Starts following a namespace's log from its last record on, without a copy: a replica whose
+   * copy already holds every record up to now (the node a namespace just moved from) is shipped
+   * what is written from here. The log keeps those records until they are confirmed or the
+   * handle is closed. The caller closes the handle.
+   */
+  public Outgoing openFollowing(String id) {
+    Namespace ns = registry.require(id);
+    ns.moveMarks().pin();
+    try {
+      return ns.withIndex(index -> {
+        LogRetention.Hold hold = index.copies().logged() ? index.copies().hold(index.copies().lastLoggedSeq()) : null;
+        return new Outgoing(ns, index, null, null, hold);
+      });
+    } catch (RuntimeException e) {
+      ns.moveMarks().unpin();
+      throw e;
+    }
+  }
+
+  /** The sequence number of the namespace's last logged write here (-1 without a log). */
+  public long lastLoggedSeq(String id) {
+    return registry.require(id).withIndex(index -> index.copies().lastLoggedSeq());
+  }
+
+  /**
+   * The namespace moved away and this node keeps its copy as a replica of the new owner (it holds
+   * every record the new owner holds, in the same numbering): it is an incoming copy again, and
+   * stays one across restarts; its writes stay refused until {@link #activate}.
+   */
+  public void becomeReplica(String id) {
+    Namespace ns = registry.require(id);
+    ns.moveMarks().incoming(true);
+    try {
+      java.nio.file.Files.write(registry.layout().incomingMarker(id), new byte[0]);
+    } catch (IOException e) {
+      throw UnavailableException.storage(id, "cannot mark the copy as a replica: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * One namespace being copied away (moved, or replicated): its staged copy, its log since, and
+   * its write gate. Not thread-safe, except {@link #logAfter}, {@link #confirmed},
+   * {@link #lastLoggedSeq}, {@link #meta} and {@link #metaAsIs}, which a replica's shipper calls
+   * from writers' threads (one at a time per copy).
+   */
   public static final class Outgoing implements Closeable {
     private final Namespace ns;
     private final NamespaceIndex index;
     private final Path work;
     private final MoveArchive.Staged staged;
-    private boolean closed;
+    private final LogRetention.Hold hold; // null without a log
+    private volatile boolean closed;
 
-    private Outgoing(Namespace ns, NamespaceIndex index, Path work, MoveArchive.Staged staged) {
+    private Outgoing(Namespace ns, NamespaceIndex index, Path work, MoveArchive.Staged staged, LogRetention.Hold hold) {
       this.ns = ns;
       this.index = index;
       this.work = work;
       this.staged = staged;
+      this.hold = hold;
     }
 
-    /** The staged copy: its vector count, and {@code walSeq}, the last log record it holds. */
+    /** The staged copy: its vector count, and {@code walSeq}, the last log record it holds (not for {@link #openFollowing}). */
     public SnapshotInfo snapshot() {
+      if (staged == null) {
+        throw new IllegalStateException("a follower of namespace " + ns.id + " has no staged copy");
+      }
       return staged.info();
     }
 
-    /** Writes the copy as a .tar.gz (see {@link MoveArchive}); once. Leaves {@code out} open. */
+    /**
+     * Writes the copy as a .tar.gz (see {@link MoveArchive}); once. Leaves {@code out} open. The
+     * staged files are removed afterwards (they pin segments a merge has replaced).
+     */
     public void writeArchive(OutputStream out) throws IOException {
+      if (staged == null) {
+        throw new IllegalStateException("a follower of namespace " + ns.id + " has no staged copy");
+      }
       try (var export = staged.export()) {
         export.writeTo(out);
+      } finally {
+        if (work != null) {
+          deleteQuietly(work);
+        }
+      }
+    }
+
+    /** The copy's records up to {@code seq} are on the other side: the log need not keep them any more. */
+    public void confirmed(long seq) {
+      if (hold != null) {
+        hold.advanceTo(seq);
+      }
+    }
+
+    /** The sequence number of the namespace's last logged write (see {@link IndexCopies#lastLoggedSeq}). */
+    public long lastLoggedSeq() {
+      return index.copies().lastLoggedSeq();
+    }
+
+    /** The namespace's metadata as published now; a new object after every change (compare by identity). */
+    public Object meta() {
+      return ns.meta();
+    }
+
+    /** The namespace.json as published now, without folding in fresh counters (cheap: no disk write). */
+    public byte[] metaAsIs() {
+      try {
+        return MetaStore.toBytes(ns.meta().withSize(null));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
 
@@ -176,11 +265,13 @@ public final class NamespaceMoves {
         return;
       }
       closed = true;
-      if (ns.indexIfOpen() == index) {
-        index.copies().releaseLog();
+      if (hold != null) {
+        hold.close();
       }
       ns.moveMarks().unpin();
-      deleteQuietly(work);
+      if (work != null) {
+        deleteQuietly(work);
+      }
     }
   }
 
@@ -203,6 +294,7 @@ public final class NamespaceMoves {
       NamespaceMeta meta = MoveArchive.prepareInstall(archive, work, id);
       Namespace ns = registry.adopt(meta, work);
       ns.moveMarks().incoming(true);
+      java.nio.file.Files.write(registry.layout().incomingMarker(id), new byte[0]);
       usage.rebase(ns);
       NamespaceInfo info = Figures.info(ns);
       LOG.info("Namespace {} installed from another node ({} vectors so far)", id, info.vectorCount());
@@ -250,6 +342,12 @@ public final class NamespaceMoves {
       usage.rebase(ns);
     }
     ns.moveMarks().incoming(false);
+    ns.gate().reopen(); // a node that handed it off and kept a replica may own it again
+    try {
+      java.nio.file.Files.deleteIfExists(registry.layout().incomingMarker(id));
+    } catch (IOException e) {
+      throw UnavailableException.storage(id, "cannot mark the namespace as this server's: " + e.getMessage(), e);
+    }
   }
 
   /** Whether the namespace here is an incoming copy not yet {@link #activate activated}. */

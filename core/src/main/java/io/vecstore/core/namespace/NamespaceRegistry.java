@@ -291,7 +291,7 @@ final class NamespaceRegistry {
         return;
       }
       IndexSwap.recover(layout, name);
-      register(meta);
+      register(meta).moveMarks().incoming(Files.exists(layout.incomingMarker(name)));
     } catch (IOException e) {
       // Listed as unavailable rather than hidden: its data is still on disk and an operator must see it.
       LOG.error("Namespace {} cannot be loaded, it is unavailable: {}", name, e.getMessage());

@@ -19,4 +19,22 @@ public interface WriteCheck {
 
   /** Throws to refuse the write (or its acknowledgment); returns normally to allow it. */
   void check(String namespaceId);
+
+  /**
+   * Whether this server owns a namespace it had handed off again (cluster mode: a copy kept as a
+   * replica after a move was promoted); its writes then pass the gate once more. Never on a
+   * single server.
+   */
+  default boolean ownsAgain(String namespaceId) {
+    return false;
+  }
+
+  /**
+   * After a write of the namespace is applied and durable here, before the second {@link #check}
+   * and the acknowledgment: {@code lastLoggedSeq} is the namespace's last log record then (-1
+   * without a log), which covers this write. Cluster mode confirms the write on the namespace's
+   * in-sync replicas here, so unlike {@link #check} it may block (bounded by the replicas'
+   * timeout). Throws to refuse the acknowledgment.
+   */
+  default void confirm(String namespaceId, long lastLoggedSeq) {}
 }

@@ -30,16 +30,17 @@ final class WriteGate {
     this.id = id;
   }
 
-  /** Before a write: waits while paused; throws {@code not_owner} once handed off. */
   /**
-   * Runs a write through the gate, with {@code check} before it and again after it, before it is
-   * acknowledged (the server's ownership check in cluster mode).
+   * Runs a write through the gate, with {@code check} before it, then {@code confirm} and
+   * {@code check} again after it, before it is acknowledged (the server's ownership check and
+   * replica confirmation in cluster mode). A move's pause waits for all of it.
    */
-  <T> T pass(Runnable check, java.util.function.Supplier<T> op) {
+  <T> T pass(Runnable check, java.util.function.Supplier<T> op, Runnable confirm) {
     enter();
     try {
       check.run();
       T result = op.get();
+      confirm.run();
       check.run();
       return result;
     } finally {
@@ -47,6 +48,7 @@ final class WriteGate {
     }
   }
 
+  /** Before a write: waits while paused; throws {@code not_owner} once handed off. */
   void enter() {
     lock.lock();
     try {
@@ -128,6 +130,18 @@ final class WriteGate {
     lock.lock();
     try {
       handedOff = true;
+      paused = false;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The namespace is this node's again (a replica here was promoted): writes pass once more. */
+  void reopen() {
+    lock.lock();
+    try {
+      handedOff = false;
       paused = false;
       changed.signalAll();
     } finally {

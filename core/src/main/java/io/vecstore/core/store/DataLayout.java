@@ -69,6 +69,15 @@ public final class DataLayout {
     return namespaceDir(id).resolve(META_FILE);
   }
 
+  /**
+   * Present while the namespace here is an incoming copy (a move's, or a replica's in cluster
+   * mode) rather than this server's own: it survives restarts, so such a copy is never taken for a
+   * namespace of this server's.
+   */
+  public Path incomingMarker(String id) {
+    return namespaceDir(id).resolve(".incoming");
+  }
+
   public Path indexDir(String id) {
     return namespaceDir(id).resolve(INDEX_DIR);
   }

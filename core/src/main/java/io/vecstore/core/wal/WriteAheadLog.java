@@ -44,8 +44,8 @@ public final class WriteAheadLog implements Closeable {
   private volatile long syncedPosition; // written under syncLock
   private long nextSeq;
   private volatile IOException failure;
-  /** Records with a seq above this stay on disk after commits (a move is reading them); MAX_VALUE: none. */
-  private volatile long retainAfter = Long.MAX_VALUE;
+  /** Records above its floor stay on disk after commits (a move or a replica is reading them). */
+  private final LogRetention retention = new LogRetention();
   private volatile long lastAppendedSeq;
 
   /** Records read at open, in order, with seq above the commit's; to be replayed by the caller. */
@@ -163,11 +163,11 @@ public final class WriteAheadLog implements Closeable {
 
   /**
    * Deletes every segment but the current one: their records are in a Lucene commit now. Segments
-   * holding a record after the retention point ({@link #retainAfter}) are kept.
+   * holding a record after the retention's floor ({@link #retention}) are kept.
    */
   public void deleteSegmentsBefore() throws IOException {
     List<Path> all = segments(dir);
-    long retain = retainAfter;
+    long retain = retention.floor();
     for (int i = 0; i < all.size(); i++) {
       Path p = all.get(i);
       if (p.equals(segment)) {
@@ -182,20 +182,11 @@ public final class WriteAheadLog implements Closeable {
   }
 
   /**
-   * Keeps every record with a sequence number above {@code seq} on disk, commits or not, until
-   * {@link #releaseRetention}: a namespace being moved to another node reads them with
-   * {@link #readAfter}. Any thread; takes effect at the next commit.
+   * Who keeps records on disk through commits, so that {@link #readAfter} finds them (a move, a
+   * replica). A hold takes effect at the next commit.
    */
-  public void retainAfter(long seq) {
-    if (seq < 0) {
-      throw new IllegalArgumentException("seq must be at least 0, got: " + seq);
-    }
-    retainAfter = seq;
-  }
-
-  /** Ends a {@link #retainAfter}: the next commit deletes what it made redundant. */
-  public void releaseRetention() {
-    retainAfter = Long.MAX_VALUE;
+  public LogRetention retention() {
+    return retention;
   }
 
   /** The sequence number of the last record appended (0 for none); any thread, may lag an append in progress. */
@@ -207,7 +198,7 @@ public final class WriteAheadLog implements Closeable {
    * The records with a sequence number above {@code seq}, in order, up to about {@code maxBytes}
    * of frames (at least one record when there is one). Read-only and safe while appends go on: a
    * frame still being written at the end of the log ends the read. Records that a commit deleted
-   * are not there: call {@link #retainAfter} first and check that the first record read is
+   * are not there: take a {@link #retention} hold first and check that the first record read is
    * {@code seq + 1}.
    */
   public List<WalRecord> readAfter(long seq, long maxBytes) throws IOException {

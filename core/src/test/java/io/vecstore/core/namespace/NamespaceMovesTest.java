@@ -213,6 +213,68 @@ class NamespaceMovesTest {
   }
 
   @Test
+  void twoCopiesKeepTheLogUntilBothConfirmedIt(Random random) throws Exception {
+    create(source, "ns");
+    source.upsert("ns", List.of(vec("a", random)));
+    try (NamespaceMoves.Outgoing first = source.moves().openOutgoing("ns");
+        NamespaceMoves.Outgoing second = source.moves().openOutgoing("ns")) {
+      long seq = first.snapshot().walSeq();
+      for (int i = 0; i < 4; i++) {
+        source.upsert("ns", List.of(vec("b" + i, random)));
+      }
+      first.confirmed(first.lastLoggedSeq()); // the first replica has everything
+      source.snapshots().create("ns", "s"); // a commit: only what the second still needs stays
+      assertEquals(4, second.logAfter(seq, Long.MAX_VALUE).size(), "the second copy's records are kept");
+      second.confirmed(second.lastLoggedSeq());
+      source.upsert("ns", List.of(vec("c", random)));
+      source.snapshots().create("ns", "t");
+      assertEquals(1, second.logAfter(second.lastLoggedSeq() - 1, Long.MAX_VALUE).size());
+      assertThrows(IllegalStateException.class, () -> second.logAfter(seq, Long.MAX_VALUE), "confirmed records may go");
+    }
+  }
+
+  @Test
+  void confirmSeesTheLastLoggedSequenceOfEachWriteBeforeItIsAcknowledged(Random random) {
+    create(source, "ns");
+    List<Long> confirmed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    source.writeCheck(new WriteCheck() {
+      @Override
+      public void check(String namespaceId) {}
+
+      @Override
+      public void confirm(String namespaceId, long lastLoggedSeq) {
+        confirmed.add(lastLoggedSeq);
+        if (lastLoggedSeq == 3) {
+          throw UnavailableException.notOwner(namespaceId, "a replica did not confirm", 1);
+        }
+      }
+    });
+    source.upsert("ns", List.of(vec("a", random)));
+    source.upsert("ns", List.of(vec("b", random)));
+    assertThrows(UnavailableException.class, () -> source.upsert("ns", List.of(vec("c", random))), "not acknowledged");
+    assertEquals(List.of(1L, 2L, 3L), confirmed);
+  }
+
+  @Test
+  void anIncomingCopyStaysIncomingAcrossARestart(Random random) throws Exception {
+    create(source, "ns");
+    source.upsert("ns", List.of(vec("a", random)));
+    java.io.ByteArrayOutputStream archive = new java.io.ByteArrayOutputStream();
+    try (NamespaceMoves.Outgoing out = source.moves().openOutgoing("ns")) {
+      out.writeArchive(archive);
+    }
+    target.moves().install("ns", new java.io.ByteArrayInputStream(archive.toByteArray()));
+    target.close();
+    target = new NamespaceManager(ManagerConfig.defaults(targetDir));
+    assertTrue(target.moves().incoming("ns"), "a replica's or a move's copy is never taken for the server's own");
+    target.moves().activate("ns", null);
+    target.close();
+    target = new NamespaceManager(ManagerConfig.defaults(targetDir));
+    assertFalse(target.moves().incoming("ns"));
+    assertEquals(1, target.stats("ns").vectorCount());
+  }
+
+  @Test
   void pauseWaitsForRunningWritesAndResumeLetsWaitingOnesThrough(Random random) throws Exception {
     create(source, "ns");
     CountDownLatch inside = new CountDownLatch(1);

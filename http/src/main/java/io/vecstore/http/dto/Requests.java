@@ -26,7 +26,7 @@ public final class Requests {
 
   private static final Set<String> CREATE_FIELDS =
       Set.of("id", "name", "description", "metadata", "quotas", "tier", "metric", "dimension",
-          "quantization", "default_num_candidates");
+          "quantization", "default_num_candidates", "replication_factor");
   private static final Set<String> QUOTA_FIELDS =
       Set.of(Arrays.stream(QuotaField.values()).map(QuotaField::wireName).toArray(String[]::new));
   private static final Set<String> DELETE_FIELDS = Set.of("ids", "filter");
@@ -44,7 +44,21 @@ public final class Requests {
   private Requests() {}
 
   public static CreateNamespace createNamespace(JsonNode json) {
+    return createNamespace(json, 1);
+  }
+
+  /**
+   * A create body; {@code replication_factor} (the copies a cluster keeps, placed by it) is
+   * checked here against {@code maxReplication} and otherwise left to the cluster.
+   */
+  public static CreateNamespace createNamespace(JsonNode json, int maxReplication) {
     Body b = Body.of(json, "namespace", CREATE_FIELDS);
+    Integer replication = b.optionalInt("replication_factor");
+    if (replication != null && (replication < 1 || replication > maxReplication)) {
+      throw new InvalidRequestException(maxReplication == 1
+          ? "replication_factor must be 1 on a server that is not part of a cluster, got: " + replication
+          : "replication_factor must be between 1 and " + maxReplication + " (the live nodes), got: " + replication);
+    }
     String tier = b.optionalString("tier");
     String metric = b.optionalString("metric");
     JsonNode quotas = b.optional("quotas");

@@ -15,15 +15,18 @@ final class AdminRoutes {
   private final NamespaceManager manager;
   private final JsonBodies bodies;
   private final java.util.function.Predicate<String> presented;
+  private final java.util.function.IntSupplier maxReplication;
 
-  AdminRoutes(NamespaceManager manager, JsonBodies bodies, java.util.function.Predicate<String> presented) {
+  AdminRoutes(NamespaceManager manager, JsonBodies bodies, java.util.function.Predicate<String> presented,
+      java.util.function.IntSupplier maxReplication) {
     this.manager = manager;
     this.bodies = bodies;
     this.presented = presented;
+    this.maxReplication = maxReplication;
   }
 
   void create(Context ctx) {
-    var created = manager.create(Requests.createNamespace(bodies.read(ctx)));
+    var created = manager.create(Requests.createNamespace(bodies.read(ctx), maxReplication.getAsInt()));
     ctx.status(201).json(view(created));
   }
 

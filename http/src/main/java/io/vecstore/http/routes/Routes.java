@@ -13,14 +13,17 @@ public final class Routes {
   private Routes() {}
 
   public static void register(RoutesConfig routes, NamespaceManager manager, long maxBodyBytes) {
-    register(routes, manager, maxBodyBytes, id -> true);
+    register(routes, manager, maxBodyBytes, id -> true, () -> 1);
   }
 
-  /** With the listings and totals over the local namespaces {@code presented} accepts (cluster mode: those owned here). */
+  /**
+   * With the listings and totals over the local namespaces {@code presented} accepts (cluster
+   * mode: those owned here), and creates allowed up to {@code maxReplication} copies.
+   */
   public static void register(RoutesConfig routes, NamespaceManager manager, long maxBodyBytes,
-      java.util.function.Predicate<String> presented) {
+      java.util.function.Predicate<String> presented, java.util.function.IntSupplier maxReplication) {
     JsonBodies bodies = new JsonBodies(maxBodyBytes);
-    AdminRoutes admin = new AdminRoutes(manager, bodies, presented);
+    AdminRoutes admin = new AdminRoutes(manager, bodies, presented, maxReplication);
     DataRoutes data = new DataRoutes(manager, bodies);
 
     routes.post("/admin/namespaces", admin::create, ADMIN);

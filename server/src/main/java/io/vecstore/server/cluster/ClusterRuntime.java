@@ -47,6 +47,7 @@ public final class ClusterRuntime implements AutoCloseable {
   private final LocalCopies copies;
   private final NamespaceMover mover;
   private final NamespaceLoads loads;
+  private final ReplicaShipping replicas;
   private final ScheduledExecutorService janitor;
   private volatile ClusterNode node;
 
@@ -56,11 +57,14 @@ public final class ClusterRuntime implements AutoCloseable {
     manager.writeCheck(check);
     this.client = new NodeClient(options.nodeId(), config.adminKey());
     this.metrics = new ClusterMetrics(httpMetrics.registry());
-    InternalRoutes internal = new InternalRoutes(this::node, manager);
+    this.replicas = new ReplicaShipping(manager, client, this::node, options.nodeId());
+    check.replicatedBy(replicas);
+    ReplicaRoutes replicaRoutes = new ReplicaRoutes(this::node, manager, replicas::lag);
+    InternalRoutes internal = new InternalRoutes(this::node, manager, replicaRoutes, replicas);
     this.rest = new RestRouting(this::node, manager, check, metrics, client, internal, config.maxBodyBytes());
     this.grpc = new GrpcRouting(this::node, check, metrics);
     this.copies = new LocalCopies(manager, this::node);
-    this.mover = new NamespaceMover(manager, client, metrics, copies::handedOff);
+    this.mover = new NamespaceMover(manager, client, metrics, copies::handedOff, this::node, replicaRoutes);
     this.loads = new NamespaceLoads(manager, rest::presents);
     this.janitor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "vecstore-cluster-" + options.nodeId() + "-copies");
@@ -115,6 +119,7 @@ public final class ClusterRuntime implements AutoCloseable {
     metrics.bind(this::node);
     copies.sweep();
     janitor.scheduleWithFixedDelay(copies::sweep, 5, 5, TimeUnit.SECONDS);
+    janitor.scheduleWithFixedDelay(replicas::sweep, 1, 1, TimeUnit.SECONDS);
     LOG.info("Node {} joined the cluster at {} as {} (gRPC {}); {} live nodes", options.nodeId(), options.connect(),
         advertise, grpcAddress == null ? "off" : grpcAddress, joined.liveNodeCount());
   }
@@ -150,6 +155,7 @@ public final class ClusterRuntime implements AutoCloseable {
   @Override
   public void close() {
     janitor.shutdownNow();
+    replicas.close();
     ClusterNode n = node;
     if (n != null) {
       Thread closing = Thread.ofPlatform().daemon().name("vecstore-cluster-close").start(n::close);

@@ -45,12 +45,17 @@ import java.util.function.Supplier;
  */
 final class InternalRoutes {
 
+  private final ReplicaRoutes replicas;
+  private final ReplicaShipping shipping;
+
   static final String PREFIX = "/internal/cluster/";
 
   private final Supplier<ClusterNode> node;
   private final NamespaceManager manager;
 
-  InternalRoutes(Supplier<ClusterNode> node, NamespaceManager manager) {
+  InternalRoutes(Supplier<ClusterNode> node, NamespaceManager manager, ReplicaRoutes replicas, ReplicaShipping shipping) {
+    this.replicas = replicas;
+    this.shipping = shipping;
     this.node = node;
     this.manager = manager;
   }
@@ -61,12 +66,15 @@ final class InternalRoutes {
     routes.post(PREFIX + "namespaces/{id}/log", this::log, ADMIN);
     routes.put(PREFIX + "namespaces/{id}/meta", this::meta, ADMIN);
     routes.post(PREFIX + "namespaces/{id}/activate", this::activate, ADMIN);
+    routes.post(PREFIX + "namespaces/{id}/follow", this::follow, ADMIN);
     routes.delete(PREFIX + "namespaces/{id}", this::discard, ADMIN);
+    replicas.register(routes);
   }
 
   private void install(Context ctx) throws IOException {
     String id = io.vecstore.core.meta.NamespaceIds.requireValid(ctx.pathParam("id"));
     requireMovingHere(id);
+    replicas.forget(id); // a replica's copy here is replaced: the primary's next records are out of step
     try (InputStream in = ctx.bodyInputStream()) {
       var info = manager.moves().install(id, in);
       ctx.status(201).json(Map.of("installed", id, "vector_count", info.vectorCount()));
@@ -83,6 +91,28 @@ final class InternalRoutes {
       throw new InvalidRequestException("log frames are damaged: " + e.getMessage());
     }
     ctx.json(Map.of("applied", manager.moves().applyLog(id, records)));
+  }
+
+  /**
+   * {@code POST …/namespaces/{id}/follow?replica=NODE&epoch=E&after=S}: the move's source keeps
+   * its copy as a replica; once this node owns the namespace at epoch E it ships that node the
+   * records after S (its copy here must end at S).
+   */
+  private void follow(Context ctx) {
+    String id = io.vecstore.core.meta.NamespaceIds.requireValid(ctx.pathParam("id"));
+    requireIncoming(id);
+    NodeInfo replica = node().view().node(ctx.queryParam("replica"));
+    if (replica == null) {
+      throw new InvalidRequestException("replica must be a live node, got: " + ctx.queryParam("replica"));
+    }
+    try {
+      shipping.follow(id, replica, Long.parseLong(ctx.queryParam("epoch")), Long.parseLong(ctx.queryParam("after")));
+    } catch (NumberFormatException e) {
+      throw new InvalidRequestException("epoch and after must be integers, got: " + ctx.queryString());
+    } catch (IllegalStateException e) {
+      throw new HttpError(409, "replica_out_of_step", e.getMessage());
+    }
+    ctx.json(Map.of("following", id, "replica", replica.nodeId()));
   }
 
   private void meta(Context ctx) {
@@ -147,7 +177,11 @@ final class InternalRoutes {
       ArrayNode ids = o.putArray("namespaces");
       owned.stream().limit(1000).forEach(ids::add);
       o.put("namespaces_truncated", owned.size() > 1000);
+      o.put("replica_count", view.placements().values().stream().filter(p -> p.isReplica(info.nodeId())).count());
     }
+    int others = Math.max(0, view.nodes().size() - 1);
+    out.put("under_replicated", view.placements().values().stream()
+        .filter(p -> p.inSync().size() < Math.min(p.replicationFactor() - 1, others)).count());
     ArrayNode moving = out.putArray("moving");
     for (Placement p : view.placements().values()) {
       if (p.state() == Placement.State.MOVING) {

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a namespace on disk that no node owns (a server that ran alone before, or a ZooKeeper
  *       whose data was lost) is placed on this node;
- *   <li>a copy of a namespace that another node owns (handed off by a move, left by a move that
- *       crashed) is dropped after a grace of {@link #GRACE_NANOS}, so requests still running on
+ *   <li>a copy of a namespace that another node owns and that does not name this node a replica
+ *       (handed off by a move, left by a move that crashed, an unassigned replica) is dropped after a grace of {@link #GRACE_NANOS}, so requests still running on
  *       it finish; an incoming copy of an abandoned move likewise, after {@link #STRAY_NANOS};
  *   <li>an incoming copy that this node owns by now is activated (if the source's word was lost);
  *   <li>a placement of this node without a namespace here (a create that failed after its
@@ -40,6 +40,11 @@ final class LocalCopies {
   static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
   static final long STRAY_NANOS = TimeUnit.SECONDS.toNanos(60);
   static final long ORPHAN_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /**
+   * Held while a local copy is dropped or a replica's copy installed, so that a drop decided on
+   * an older view never removes a copy installed a moment ago.
+   */
+  static final Object COPY_LIFECYCLE = new Object();
 
   private final NamespaceManager manager;
   private final Supplier<ClusterNode> node;
@@ -95,6 +100,8 @@ final class LocalCopies {
         }
       } else if (p.state() == Placement.State.MOVING && self.equals(p.target())) {
         staleSince.remove(id); // a move to this node in progress
+      } else if (p.isReplica(self)) {
+        staleSince.remove(id); // a replica's copy
       } else {
         dropAfter(id, now, incoming ? STRAY_NANOS : GRACE_NANOS);
       }
@@ -123,7 +130,16 @@ final class LocalCopies {
 
   private void drop(String id) {
     try {
-      manager.moves().discard(id);
+      synchronized (COPY_LIFECYCLE) {
+        ClusterNode n = node.get();
+        Placement p = n == null ? null : n.placements().cached(id);
+        if (p != null && (p.owner().equals(n.nodeId()) || p.isReplica(n.nodeId())
+            || p.state() == Placement.State.MOVING && n.nodeId().equals(p.target()))) {
+          staleSince.remove(id); // wanted here again by now
+          return;
+        }
+        manager.moves().discard(id);
+      }
     } catch (RuntimeException e) {
       LOG.warn("Dropping this node's copy of {} failed (retried): {}", id, e.toString());
       return;

@@ -57,12 +57,55 @@ final class NamespaceMover implements MoveExecutor {
   private final Consumer<String> handedOff;
   private final Map<String, InFlight> moves = new ConcurrentHashMap<>();
 
-  /** @param handedOff told each namespace whose local copy was handed off (dropped later) */
-  NamespaceMover(NamespaceManager manager, NodeClient client, ClusterMetrics metrics, Consumer<String> handedOff) {
+  private final java.util.function.Supplier<io.vecstore.cluster.ClusterNode> node;
+  private final ReplicaRoutes replicaRoutes;
+  private final Map<String, Long> keptAt = new ConcurrentHashMap<>(); // copies that stay as replicas: the log end
+
+  /**
+   * @param handedOff told each namespace whose local copy was handed off (dropped later)
+   * @param replicaRoutes where a copy kept as the new owner's replica expects its records
+   */
+  NamespaceMover(NamespaceManager manager, NodeClient client, ClusterMetrics metrics, Consumer<String> handedOff,
+      java.util.function.Supplier<io.vecstore.cluster.ClusterNode> node, ReplicaRoutes replicaRoutes) {
     this.manager = manager;
     this.client = client;
     this.metrics = metrics;
     this.handedOff = handedOff;
+    this.node = node;
+    this.replicaRoutes = replicaRoutes;
+  }
+
+  /**
+   * A replicated namespace's copy here stays as the new owner's replica in sync: the target, whose
+   * copy ends at the same log record, is told to ship this node what comes after it.
+   */
+  @Override
+  public boolean staysInSync(String namespaceId, NodeInfo target, long epoch) throws IOException, InterruptedException {
+    InFlight move = moves.get(namespaceId);
+    if (move == null || !move.outgoing().logged()) {
+      return false;
+    }
+    long after = move.outgoing().lastLoggedSeq();
+    String self = node.get().nodeId();
+    replicaRoutes.expect(namespaceId, epoch + 1, after);
+    HttpResponse<byte[]> answer;
+    try {
+      // Unreachable now: the move is abandoned rather than given to a node that may be gone.
+      answer = client.send(client.request(target.advertiseUrl(), InternalRoutes.PREFIX + "namespaces/" + namespaceId
+          + "/follow?replica=" + self + "&epoch=" + (epoch + 1) + "&after=" + after, CALL_TIMEOUT)
+          .POST(HttpRequest.BodyPublishers.noBody()).build());
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      replicaRoutes.forget(namespaceId);
+      throw e;
+    }
+    if (answer.statusCode() != 200) {
+      replicaRoutes.forget(namespaceId);
+      LOG.info("Namespace {}: this copy does not stay as a replica of {} ({} {}); the new owner builds its replicas",
+          namespaceId, target.nodeId(), answer.statusCode(), new String(answer.body(), StandardCharsets.UTF_8));
+      return false;
+    }
+    keptAt.put(namespaceId, after);
+    return true;
   }
 
   @Override
@@ -77,7 +120,7 @@ final class NamespaceMover implements MoveExecutor {
         out.pauseWrites(DRAIN); // no log to catch up from: writes wait for the whole copy
         paused = true;
       }
-      install(out, base, path);
+      install(client, out, base, path);
       long seq = out.snapshot().walSeq();
       if (out.logged()) {
         for (int round = 0; round < CATCH_UP_ROUNDS; round++) {
@@ -85,7 +128,7 @@ final class NamespaceMover implements MoveExecutor {
           if (tail.isEmpty()) {
             break;
           }
-          seq = ship(base, path, tail);
+          seq = ship(client, base, path + "/log", tail, CALL_TIMEOUT);
           if (tail.size() < SHORT_TAIL_RECORDS) {
             break;
           }
@@ -93,7 +136,7 @@ final class NamespaceMover implements MoveExecutor {
         out.pauseWrites(DRAIN);
         paused = true;
         for (List<WalRecord> tail; !(tail = out.logAfter(seq, ROUND_BYTES)).isEmpty(); ) {
-          seq = ship(base, path, tail);
+          seq = ship(client, base, path + "/log", tail, CALL_TIMEOUT);
         }
       }
       byte[] meta = out.metaJson();
@@ -122,17 +165,22 @@ final class NamespaceMover implements MoveExecutor {
     }
     NamespaceMoves.Outgoing out = move.outgoing();
     try {
-      if (transferred) {
+      Long kept = keptAt.remove(namespaceId);
+      if (transferred && kept != null && keptAsReplica(namespaceId)) {
+        out.handOff(); // client writes refused here; the new owner's records still arrive
+        manager.moves().becomeReplica(namespaceId);
+        activate(namespaceId, target, lateUsage(out, move));
+        LOG.info("Namespace {} now lives on {} (move took {} ms); this node keeps a replica in sync (log at {})",
+            namespaceId, target.nodeId(), (System.nanoTime() - move.startNanos()) / 1_000_000, kept);
+      } else if (transferred) {
+        replicaRoutes.forget(namespaceId);
         out.handOff();
-        Usage now = out.usage();
-        Usage late = new Usage(now.totalRequests() - move.shippedUsage().totalRequests(),
-            now.totalQueries() - move.shippedUsage().totalQueries(), now.totalUpserts() - move.shippedUsage().totalUpserts(),
-            now.totalDeletes() - move.shippedUsage().totalDeletes());
-        activate(namespaceId, target, late);
+        activate(namespaceId, target, lateUsage(out, move));
         handedOff.accept(namespaceId);
         LOG.info("Namespace {} now lives on {} (move took {} ms)", namespaceId, target.nodeId(),
             (System.nanoTime() - move.startNanos()) / 1_000_000);
       } else {
+        replicaRoutes.forget(namespaceId);
         out.resumeWrites();
         dropTargetCopy(namespaceId, target);
       }
@@ -144,8 +192,26 @@ final class NamespaceMover implements MoveExecutor {
     }
   }
 
-  /** Streams the archive to the target's install route (a pipe: nothing is staged on disk twice). */
-  private void install(NamespaceMoves.Outgoing out, URI base, String path) throws Exception {
+  /** Requests the source counted after its namespace.json was shipped (billed on the target). */
+  private static Usage lateUsage(NamespaceMoves.Outgoing out, InFlight move) {
+    Usage now = out.usage();
+    return new Usage(now.totalRequests() - move.shippedUsage().totalRequests(),
+        now.totalQueries() - move.shippedUsage().totalQueries(), now.totalUpserts() - move.shippedUsage().totalUpserts(),
+        now.totalDeletes() - move.shippedUsage().totalDeletes());
+  }
+
+  /** Whether the transfer kept this node as a replica in sync (not when the node is leaving). */
+  private boolean keptAsReplica(String namespaceId) {
+    io.vecstore.cluster.ClusterNode n = node.get();
+    io.vecstore.cluster.Placement p = n == null ? null : n.placements().cached(namespaceId);
+    return p != null && p.inSync().contains(n.nodeId());
+  }
+
+  /**
+   * Streams the archive to a node's install route {@code path} (a pipe: nothing is staged on disk
+   * twice); expects 201. Also builds replicas' copies.
+   */
+  static void install(NodeClient client, NamespaceMoves.Outgoing out, URI base, String path) throws Exception {
     PipedInputStream in = new PipedInputStream(1 << 20);
     PipedOutputStream pipe = new PipedOutputStream(in);
     AtomicReference<Exception> writeFailure = new AtomicReference<>();
@@ -170,8 +236,10 @@ final class NamespaceMover implements MoveExecutor {
     }
   }
 
-  private long ship(URI base, String path, List<WalRecord> tail) throws IOException, InterruptedException {
-    expect(client.send(client.request(base, path + "/log", CALL_TIMEOUT)
+  /** Posts log records to a node's log route {@code path}; expects 200. Returns the last record's seq. */
+  static long ship(NodeClient client, URI base, String path, List<WalRecord> tail, Duration timeout)
+      throws IOException, InterruptedException {
+    expect(client.send(client.request(base, path, timeout)
         .POST(HttpRequest.BodyPublishers.ofByteArray(WalFrames.encode(tail)))
         .header("Content-Type", "application/octet-stream").build()), 200, "log");
     return tail.getLast().seq();
@@ -205,9 +273,9 @@ final class NamespaceMover implements MoveExecutor {
     }
   }
 
-  private static void expect(HttpResponse<byte[]> response, int status, String step) throws IOException {
+  static void expect(HttpResponse<byte[]> response, int status, String step) throws IOException {
     if (response.statusCode() != status) {
-      throw new IOException("move step '" + step + "' answered " + response.statusCode() + ": "
+      throw new IOException("copy step '" + step + "' answered " + response.statusCode() + ": "
           + new String(response.body(), StandardCharsets.UTF_8));
     }
   }

@@ -18,6 +18,26 @@ final class OwnershipCheck implements WriteCheck {
 
   private final ThreadLocal<long[]> epoch = ThreadLocal.withInitial(() -> new long[] {-1});
   private volatile WriteFence fence;
+  private volatile ReplicaShipping replicas;
+
+  /** Writes of replicated namespaces are confirmed by their in-sync replicas from now on. */
+  void replicatedBy(ReplicaShipping shipping) {
+    this.replicas = shipping;
+  }
+
+  @Override
+  public boolean ownsAgain(String namespaceId) {
+    WriteFence f = fence;
+    return f != null && f.check(namespaceId) instanceof FenceResult.Allowed;
+  }
+
+  @Override
+  public void confirm(String namespaceId, long lastLoggedSeq) {
+    ReplicaShipping shipping = replicas;
+    if (shipping != null) {
+      shipping.confirm(namespaceId, lastLoggedSeq);
+    }
+  }
 
   /** Writes are refused until the node has joined. */
   void joined(WriteFence joinedFence) {

@@ -48,6 +48,11 @@ final class RestPlacing {
    * answered; false lets the handler run here (also when the request is invalid: its 400).
    */
   boolean place(Context ctx, String id, boolean forwarded, boolean onThisNode) {
+    return place(ctx, id, forwarded, onThisNode, null);
+  }
+
+  /** As above, asking for {@code replicationFactor} copies (null: the cluster's default). */
+  boolean place(Context ctx, String id, boolean forwarded, boolean onThisNode, Integer replicationFactor) {
     if (id == null || !NamespaceIds.isValid(id)) {
       return false;
     }
@@ -63,7 +68,7 @@ final class RestPlacing {
       }
       throw UnavailableException.notOwner(id, "it was placed on another node", 1);
     }
-    ClaimResult claim = RoutingSteps.claim(n, id, onThisNode);
+    ClaimResult claim = RoutingSteps.claim(n, id, onThisNode, replicationFactor);
     boolean claimedNow = claim instanceof ClaimResult.Claimed;
     Placement placement = RoutingSteps.placement(claim, id);
     if (placement.owner().equals(n.nodeId())) {
@@ -99,6 +104,17 @@ final class RestPlacing {
       return id != null && id.isTextual() ? id.asText() : null;
     } catch (IOException | RuntimeException e) {
       return null; // the handler reports the malformed body
+    }
+  }
+
+  /** The {@code replication_factor} of a create's JSON body when it is a whole number, else null (the handler checks it). */
+  Integer replicationOfJsonBody(Context ctx) {
+    byte[] body = RestForwarding.body(ctx, maxBodyBytes);
+    try {
+      JsonNode factor = JsonCodec.MAPPER.readTree(body).get("replication_factor");
+      return factor != null && factor.canConvertToInt() && factor.isIntegralNumber() ? factor.intValue() : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
   }
 

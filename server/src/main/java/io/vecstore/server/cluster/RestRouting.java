@@ -62,6 +62,9 @@ final class RestRouting implements ClusterHooks {
     if (id == null || isInternal(ctx) || !NamespaceIds.isValid(id)) {
       return false; // not a namespace route, or an id the handler refuses as a single server does
     }
+    if (servedByAnyNode(ctx)) {
+      return false;
+    }
     ClusterNode n = forwarding.joined();
     Route route = n.router().route(id);
     return switch (route) {
@@ -86,7 +89,7 @@ final class RestRouting implements ClusterHooks {
     String method = ctx.method().name();
     boolean forwarded = RestForwarding.isForwarded(ctx);
     if (method.equals("POST") && template.equals("/admin/namespaces")) {
-      return placing.place(ctx, placing.idOfJsonBody(ctx), forwarded, false);
+      return placing.place(ctx, placing.idOfJsonBody(ctx), forwarded, false, placing.replicationOfJsonBody(ctx));
     }
     if (method.equals("POST") && template.equals("/admin/namespaces/import")) {
       return placing.place(ctx, RestPlacing.idOfImport(ctx), forwarded, false);
@@ -161,6 +164,12 @@ final class RestRouting implements ClusterHooks {
   }
 
   @Override
+  public int maxReplicationFactor() {
+    ClusterNode n = forwarding.joined();
+    return Math.min(io.vecstore.cluster.Placement.MAX_REPLICATION_FACTOR, Math.max(1, n.liveNodeCount()));
+  }
+
+  @Override
   public void addRoutes(RoutesConfig routes) {
     internal.register(routes);
   }
@@ -170,6 +179,21 @@ final class RestRouting implements ClusterHooks {
     Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint(); // set before the before-matched handlers run
     return endpoint == null ? "" : endpoint.path;
   }
+
+  /**
+   * Answered by the node asked: the replication of a namespace (any node's view; a change is a
+   * versioned write to ZooKeeper from any node), and a read
+   * of this node's own copy ({@code X-VecStore-Local: true} on a GET: a replica's copy too, for
+   * operators checking copies; the route's own authentication applies).
+   */
+  private static boolean servedByAnyNode(Context ctx) {
+    String method = ctx.method().name();
+    return template(ctx).equals("/admin/namespaces/{id}/replication") && (method.equals("GET") || method.equals("PUT"))
+        || method.equals("GET") && "true".equals(ctx.header(LOCAL_READ));
+  }
+
+  /** Header asking a node to read its own copy of a namespace instead of routing to the primary. */
+  static final String LOCAL_READ = "X-VecStore-Local";
 
   private static boolean isInternal(Context ctx) {
     return template(ctx).startsWith(InternalRoutes.PREFIX);

@@ -34,8 +34,18 @@ final class RoutingSteps {
 
   /** Claims the placement of a new namespace: on the least loaded node, or on this one. */
   static ClaimResult claim(ClusterNode n, String id, boolean onThisNode) {
+    return claim(n, id, onThisNode, null);
+  }
+
+  /** As above, asking for {@code replicationFactor} copies (null: the cluster's default). */
+  static ClaimResult claim(ClusterNode n, String id, boolean onThisNode, Integer replicationFactor) {
     try {
-      return onThisNode ? n.placements().claimOn(id, n.nodeId()) : n.placements().claim(id);
+      if (onThisNode) {
+        return n.placements().claimOn(id, n.nodeId());
+      }
+      return replicationFactor == null ? n.placements().claim(id) : n.placements().claim(id, replicationFactor);
+    } catch (IllegalArgumentException e) {
+      throw new io.vecstore.core.error.InvalidRequestException(e.getMessage());
     } catch (ClusterUnavailableException e) {
       throw UnavailableException.notOwner(id, "the cluster cannot place it now (" + e.getMessage() + ")", 2);
     }
