@@ -104,11 +104,9 @@ final class Namespace {
 
   /** Runs a write (data, settings, keys) through the write gate with the server's {@link WriteCheck} (see WriteGate.pass). */
   <T> T write(Supplier<T> op) {
-    if (gate.handedOff() && writeCheck.ownsAgain(id)) {
-      gate.reopen(); // a replica kept here after a move was promoted
-    }
     return gate.pass(() -> writeCheck.check(id), op,
-        () -> writeCheck.confirm(id, index instanceof NamespaceIndex open ? open.copies().lastLoggedSeq() : -1));
+        () -> writeCheck.confirm(id, index instanceof NamespaceIndex open ? open.copies().lastLoggedSeq() : -1),
+        () -> writeCheck.ownsAgain(id));
   }
 
   WriteGate gate() {

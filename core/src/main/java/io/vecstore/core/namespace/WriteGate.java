@@ -35,8 +35,9 @@ final class WriteGate {
    * {@code check} again after it, before it is acknowledged (the server's ownership check and
    * replica confirmation in cluster mode). A move's pause waits for all of it.
    */
-  <T> T pass(Runnable check, java.util.function.Supplier<T> op, Runnable confirm) {
-    enter();
+  <T> T pass(Runnable check, java.util.function.Supplier<T> op, Runnable confirm,
+      java.util.function.BooleanSupplier ownsAgain) {
+    enter(ownsAgain);
     try {
       check.run();
       T result = op.get();
@@ -48,10 +49,17 @@ final class WriteGate {
     }
   }
 
-  /** Before a write: waits while paused; throws {@code not_owner} once handed off. */
-  void enter() {
+  /**
+   * Before a write: waits while paused; throws {@code not_owner} once handed off, unless
+   * {@code ownsAgain} says the namespace is this node's again (a replica kept here after a move
+   * was promoted): then the gate reopens.
+   */
+  void enter(java.util.function.BooleanSupplier ownsAgain) {
     lock.lock();
     try {
+      if (handedOff && ownsAgain.getAsBoolean()) {
+        handedOff = false;
+      }
       long nanos = MAX_WAIT_NANOS;
       while (paused && !handedOff) {
         if (nanos <= 0) {

@@ -126,6 +126,7 @@ class NamespaceMovesTest {
 
     long seq;
     try (NamespaceMoves.Outgoing out = source.moves().openOutgoing("ns")) {
+      stopOnFailure(stop);
       assertTrue(out.logged());
       ByteArrayOutputStream archive = new ByteArrayOutputStream();
       out.writeArchive(archive);
@@ -139,6 +140,8 @@ class NamespaceMovesTest {
       }
       seq = ship(out, seq, 3); // catch up while writes go on
       out.pauseWrites(Duration.ofSeconds(5));
+      // The writer counts a write after the call returns, a moment after the gate let it out.
+      Thread.sleep(50);
       int atPause = acknowledged.get();
       seq = ship(out, seq, Integer.MAX_VALUE); // the last of it
       assertEquals(List.of(), out.logAfter(seq, 1 << 20), "nothing is written while paused");
@@ -173,6 +176,20 @@ class NamespaceMovesTest {
     target = new NamespaceManager(ManagerConfig.defaults(targetDir));
     assertEquals(expected, contents(target, "ns"), "the moved copy is durable on the target");
     assertEquals("ns", target.keys().authenticate(key).orElseThrow().namespace());
+  }
+
+  private AtomicBoolean writerStop;
+
+  /** A failing assertion must not leave the writer looping on the shared pool (later tests use it). */
+  private void stopOnFailure(AtomicBoolean stop) {
+    writerStop = stop;
+  }
+
+  @AfterEach
+  void stopWriter() {
+    if (writerStop != null) {
+      writerStop.set(true);
+    }
   }
 
   /** Ships the log after {@code seq} to the target in frames, as the server does; returns the new position. */
