@@ -46,7 +46,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,10 +93,7 @@ class ClusterTest {
 
   @BeforeEach
   void startZooKeeper() throws Exception {
-    // tickTime 500 ms: sessions of up to 10 s; the nodes ask for 6 s.
-    InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, 500, -1, Map.of("clientPortAddress", "127.0.0.1"),
-        "127.0.0.1");
-    zk = new TestingServer(spec, true);
+    zk = LoopbackZooKeeper.start();
     keyFile = Files.writeString(dir.resolve("admin.key"), ADMIN_KEY);
   }
 

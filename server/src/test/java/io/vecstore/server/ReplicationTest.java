@@ -33,7 +33,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -159,10 +158,7 @@ class ReplicationTest {
 
   @BeforeEach
   void startZooKeeper() throws Exception {
-    // tickTime 500 ms: sessions of up to 10 s; the nodes ask for 6 s (as ClusterTest).
-    InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, 500, -1, Map.of("clientPortAddress", "127.0.0.1"),
-        "127.0.0.1");
-    zk = new TestingServer(spec, true);
+    zk = LoopbackZooKeeper.start();
     keyFile = Files.writeString(dir.resolve("admin.key"), ADMIN_KEY);
   }
 
