@@ -22,6 +22,11 @@ public final class LogRetention {
     return h;
   }
 
+  /** Whether anyone holds records (reads the log as it grows). */
+  boolean active() {
+    return !holds.isEmpty();
+  }
+
   /** The lowest point any hold keeps records after; {@link Long#MAX_VALUE} when none. */
   long floor() {
     long floor = Long.MAX_VALUE;

@@ -46,6 +46,7 @@ public final class WriteAheadLog implements Closeable {
   private volatile IOException failure;
   /** Records above its floor stay on disk after commits (a move or a replica is reading them). */
   private final LogRetention retention = new LogRetention();
+  private final RecentRecords recent = new RecentRecords();
   private volatile long lastAppendedSeq;
 
   /** Records read at open, in order, with seq above the commit's; to be replayed by the caller. */
@@ -116,6 +117,11 @@ public final class WriteAheadLog implements Closeable {
       throw e;
     }
     nextSeq++;
+    if (retention.active()) { // someone ships the log as it grows: keep its tail in memory
+      recent.add(record, frame.limit());
+    } else {
+      recent.clear();
+    }
     lastAppendedSeq = record.seq();
     appendedPosition = segmentBase + channel.position();
     return appendedPosition;
@@ -202,6 +208,9 @@ public final class WriteAheadLog implements Closeable {
    * {@code seq + 1}.
    */
   public List<WalRecord> readAfter(long seq, long maxBytes) throws IOException {
+    if (recent.after(seq, maxBytes) instanceof List<WalRecord> kept) {
+      return kept; // the tail a replica or a move reads, from memory
+    }
     List<Path> all = segments(dir);
     List<WalRecord> out = new ArrayList<>();
     long bytes = 0;

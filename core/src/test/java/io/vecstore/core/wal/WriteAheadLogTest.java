@@ -1,5 +1,6 @@
 package io.vecstore.core.wal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -158,6 +159,28 @@ class WriteAheadLogTest {
   }
 
   /** Byte offset where the first record of a segment copy ends. */
+  @Test
+  void whileHeldTheTailIsReadFromMemoryAndEqualsTheFile() throws IOException {
+    try (WriteAheadLog wal = WriteAheadLog.open(dir, 0)) {
+      wal.sync(wal.append(upsert(1, "before", 1))); // nobody holds the log yet: not kept in memory
+      try (LogRetention.Hold hold = wal.retention().hold(1)) {
+        for (long seq = 2; seq <= 40; seq++) {
+          wal.sync(wal.append(seq % 3 == 0 ? new WalRecord.Delete(seq, List.of("x" + seq)) : upsert(seq, "id" + seq, seq)));
+        }
+        List<WalRecord> fromMemory = wal.readAfter(10, Long.MAX_VALUE);
+        assertEquals(30, fromMemory.size());
+        assertEquals(11L, fromMemory.getFirst().seq());
+        List<WalRecord> fromFile = wal.readAfter(0, Long.MAX_VALUE); // record 1 is only in the file
+        assertEquals(40, fromFile.size());
+        assertArrayEquals(WalFrames.encode(fromFile.subList(10, 40)), WalFrames.encode(fromMemory), "the same records");
+        assertEquals(1, wal.readAfter(39, 1).size(), "at least one record, whatever the byte budget");
+        assertEquals(List.of(), wal.readAfter(40, Long.MAX_VALUE));
+      }
+      wal.sync(wal.append(upsert(41, "after", 41))); // released: the memory copy is dropped
+      assertEquals(List.of(41L), wal.readAfter(40, Long.MAX_VALUE).stream().map(WalRecord::seq).toList());
+    }
+  }
+
   private static long recordEnd(Path segment) throws IOException {
     try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
       ByteBuffer len = ByteBuffer.allocate(4);
