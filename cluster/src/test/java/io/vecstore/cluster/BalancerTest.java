@@ -55,6 +55,18 @@ class BalancerTest {
   }
 
   @Test
+  void neverMovesANamespaceOntoOneOfItsReplicas() {
+    List<NodeInfo> nodes = nodes("a", "b");
+    List<Placement> placements = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      placements.add(new Placement("r" + i, "a", 1, Placement.State.OWNED, null, 2, List.of("b"), List.of("b")));
+    }
+    assertEquals(List.of(), balancer.plan(nodes, placements, Map.of()), "the only lighter node holds every replica");
+    placements.add(owned("plain", "a", 1));
+    assertEquals(List.of("plain"), balancer.plan(nodes, placements, Map.of()).stream().map(Move::namespaceId).toList());
+  }
+
+  @Test
   void balancedClusterPlansNothing() {
     List<NodeInfo> nodes = nodes("a", "b");
     List<Placement> placements = List.of(owned("x", "a", 1), owned("y", "b", 1), owned("z", "b", 3));

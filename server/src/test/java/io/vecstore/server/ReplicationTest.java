@@ -512,6 +512,31 @@ class ReplicationTest {
       assertEquals(404, none.status(), n.id + ": " + none.body());
       assertEquals("namespace_not_found", none.code(), n.id + ": " + none.body());
     }
+    checkFactorInputs(ns);
+  }
+
+  /** The replication factor's bad inputs at create and by PUT, through any node; a valid PUT answers the view. */
+  private void checkFactorInputs(String ns) {
+    Node any = nodes.get(0);
+    Reply tooMany = send(any, "POST", "/admin/namespaces", "{\"id\":\"too-many\",\"replication_factor\":4}");
+    assertEquals(400, tooMany.status(), tooMany.body());
+    assertEquals("replication_factor must be between 1 and 3 (at most the live nodes, 3), got: 4", tooMany.json().path("error").asText());
+    Reply notNumber = send(any, "POST", "/admin/namespaces", "{\"id\":\"not-number\",\"replication_factor\":\"two\"}");
+    assertEquals(400, notNumber.status(), notNumber.body());
+    assertEquals(404, send(any, "GET", "/admin/namespaces/too-many", null).status(), "a refused create places nothing");
+    assertEquals(404, send(any, "GET", "/admin/namespaces/not-number", null).status(), "a refused create places nothing");
+    String path = "/admin/namespaces/" + ns + "/replication";
+    for (String bad : List.of("{\"replication_factor\":0}", "{\"replication_factor\":4}", "{\"replication_factor\":1.5}",
+        "{\"factor\":2}", "{\"replication_factor\":2,\"x\":1}")) {
+      Reply r = send(any, "PUT", path, bad);
+      assertEquals(400, r.status(), bad + " -> " + r.body());
+    }
+    assertEquals(404, send(any, "PUT", "/admin/namespaces/never-created/replication", "{\"replication_factor\":2}").status());
+    Reply same = send(any, "PUT", path, "{\"replication_factor\":" + REPLICATION + "}");
+    assertEquals(200, same.status(), same.body());
+    assertEquals(REPLICATION, same.json().path("replication_factor").asInt(), same.body());
+    JsonNode cluster = send(any, "GET", "/admin/cluster", null).json();
+    assertTrue(cluster.has("under_replicated") && cluster.path("nodes").get(0).has("replica_count"), cluster.toString());
   }
 
   /**

@@ -342,7 +342,6 @@ public final class NamespaceMoves {
       usage.rebase(ns);
     }
     ns.moveMarks().incoming(false);
-    ns.gate().reopen(); // a node that handed it off and kept a replica may own it again
     try {
       java.nio.file.Files.deleteIfExists(registry.layout().incomingMarker(id));
     } catch (IOException e) {

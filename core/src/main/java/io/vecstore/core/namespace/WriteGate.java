@@ -144,25 +144,4 @@ final class WriteGate {
       lock.unlock();
     }
   }
-
-  /** The namespace is this node's again (a replica here was promoted): writes pass once more. */
-  void reopen() {
-    lock.lock();
-    try {
-      handedOff = false;
-      paused = false;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  boolean handedOff() {
-    lock.lock();
-    try {
-      return handedOff;
-    } finally {
-      lock.unlock();
-    }
-  }
 }

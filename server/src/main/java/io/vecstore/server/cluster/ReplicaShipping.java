@@ -136,9 +136,10 @@ final class ReplicaShipping implements AutoCloseable {
       }
     }
     shippers.values().forEach(Shipper::syncMeta); // settings changed without a logged write
+    Set<String> local = new java.util.HashSet<>(manager.ids()); // once per sweep, not per namespace
     for (String id : n.view().namespacesOf(n.nodeId())) {
       Placement p = n.placements().cached(id);
-      if (p == null || p.state() == Placement.State.MOVING || !manager.ids().contains(id)) {
+      if (p == null || p.state() == Placement.State.MOVING || !local.contains(id)) {
         continue;
       }
       for (String replica : p.replicas()) {

@@ -96,26 +96,26 @@ final class RestPlacing {
     throw new AlreadyExistsException(id);
   }
 
-  /** The {@code id} of a JSON body (a create, a Lucene import), or null for the handler to refuse. */
-  String idOfJsonBody(Context ctx) {
+  /** A create's JSON body as a tree, or null when it is none (the handler reports why). */
+  JsonNode jsonBody(Context ctx) {
     byte[] body = RestForwarding.body(ctx, maxBodyBytes);
     try {
-      JsonNode id = JsonCodec.MAPPER.readTree(body).get("id");
-      return id != null && id.isTextual() ? id.asText() : null;
-    } catch (IOException | RuntimeException e) {
-      return null; // the handler reports the malformed body
-    }
-  }
-
-  /** The {@code replication_factor} of a create's JSON body when it is a whole number, else null (the handler checks it). */
-  Integer replicationOfJsonBody(Context ctx) {
-    byte[] body = RestForwarding.body(ctx, maxBodyBytes);
-    try {
-      JsonNode factor = JsonCodec.MAPPER.readTree(body).get("replication_factor");
-      return factor != null && factor.canConvertToInt() && factor.isIntegralNumber() ? factor.intValue() : null;
+      return JsonCodec.MAPPER.readTree(body);
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /** The {@code id} of a JSON body, or null for the handler to refuse. */
+  static String idOf(JsonNode body) {
+    JsonNode id = body == null ? null : body.get("id");
+    return id != null && id.isTextual() ? id.asText() : null;
+  }
+
+  /** The {@code replication_factor} of a create's body when it is a whole number, else null (the handler checks it). */
+  static Integer replicationOf(JsonNode body) {
+    JsonNode factor = body == null ? null : body.get("replication_factor");
+    return factor != null && factor.isIntegralNumber() && factor.canConvertToInt() ? factor.intValue() : null;
   }
 
   /** {@code ?id=}, else the id in the archive's namespace.json (the whole body is read for it). */

@@ -1,5 +1,6 @@
 package io.vecstore.server.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
@@ -89,13 +90,14 @@ final class RestRouting implements ClusterHooks {
     String method = ctx.method().name();
     boolean forwarded = RestForwarding.isForwarded(ctx);
     if (method.equals("POST") && template.equals("/admin/namespaces")) {
-      return placing.place(ctx, placing.idOfJsonBody(ctx), forwarded, false, placing.replicationOfJsonBody(ctx));
+      JsonNode body = placing.jsonBody(ctx); // parsed once for both fields
+      return placing.place(ctx, RestPlacing.idOf(body), forwarded, false, RestPlacing.replicationOf(body));
     }
     if (method.equals("POST") && template.equals("/admin/namespaces/import")) {
       return placing.place(ctx, RestPlacing.idOfImport(ctx), forwarded, false);
     }
     if (method.equals("POST") && template.equals("/admin/namespaces/import-lucene")) {
-      return placing.place(ctx, placing.idOfJsonBody(ctx), forwarded, true);
+      return placing.place(ctx, RestPlacing.idOf(placing.jsonBody(ctx)), forwarded, true);
     }
     if (method.equals("GET") && !forwarded
         && (template.equals("/admin/namespaces") || template.equals("/admin/stats") || template.equals("/admin/usage"))) {
