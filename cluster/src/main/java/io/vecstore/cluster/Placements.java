@@ -148,21 +148,31 @@ public final class Placements {
     }
   }
 
-  /** Deletes the placement (the namespace was deleted) if its epoch is {@code expectedEpoch}. */
+  /**
+   * Deletes the placement (the namespace was deleted) if its epoch is {@code expectedEpoch};
+   * tries again when only its copies changed in between (a replica assigned or marked in sync
+   * while the namespace was being deleted must not keep its placement alive).
+   */
   public CasResult release(String namespaceId, long expectedEpoch) {
-    StoredPlacement current = read(namespaceId);
-    if (current == null || current.placement().epoch() != expectedEpoch) {
-      return conflict(current);
-    }
-    try {
-      ZkCall.run("release " + namespaceId, () -> client.delete().withVersion(current.version())
-          .forPath(layout.namespace(namespaceId)));
-      state.delete(namespaceId, current.modifiedZxid());
-      return new CasResult.Done(current.placement());
-    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
-      return conflict(read(namespaceId));
-    } catch (KeeperException.NodeExistsException e) {
-      throw new IllegalStateException(e);
+    for (int attempt = 0; ; attempt++) {
+      StoredPlacement current = read(namespaceId);
+      if (current == null || current.placement().epoch() != expectedEpoch) {
+        return conflict(current);
+      }
+      try {
+        ZkCall.run("release " + namespaceId, () -> client.delete().withVersion(current.version())
+            .forPath(layout.namespace(namespaceId)));
+        state.delete(namespaceId, current.modifiedZxid());
+        return new CasResult.Done(current.placement());
+      } catch (KeeperException.NoNodeException e) {
+        return conflict(read(namespaceId));
+      } catch (KeeperException.BadVersionException e) {
+        if (attempt == 19) {
+          return conflict(read(namespaceId));
+        }
+      } catch (KeeperException.NodeExistsException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 

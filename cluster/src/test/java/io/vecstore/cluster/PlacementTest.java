@@ -152,6 +152,35 @@ class PlacementTest {
   }
 
   @Test
+  void aReleaseIsNotRefusedBecauseTheCopiesChangedMeanwhile() throws Exception {
+    ClusterNode a = zk.start("a");
+    ClusterNode b = zk.start("b");
+    await(WAIT, () -> a.view().nodes().size() == 2 && b.view().nodes().size() == 2, "a and b see each other");
+    for (int round = 0; round < 20; round++) {
+      String id = "docs-" + round;
+      Placement p = zk.create(a, id, 0);
+      String other = p.owner().equals("a") ? "b" : "a";
+      java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+      // The other node keeps toggling the in-sync set, as a replica catching up does.
+      Thread toggler = Thread.ofPlatform().name("copies-toggler").start(() -> {
+        for (int i = 0; i < 200 && !released.get(); i++) {
+          boolean inSync = i % 2 == 0;
+          CasResult r = b.placements().updateCopies(id, p.owner(), p.epoch(),
+              q -> q.withCopies(2, List.of(other), inSync ? List.of(other) : List.of()));
+          if (r instanceof CasResult.Conflict) {
+            return; // released
+          }
+        }
+      });
+      Thread.sleep(round % 5);
+      CasResult result = a.placements().release(id, p.epoch());
+      released.set(true);
+      toggler.join();
+      assertInstanceOf(CasResult.Done.class, result, "round " + round);
+    }
+  }
+
+  @Test
   void routesLocalRemoteUnplacedAndOwnerDown() throws Exception {
     ClusterNode a = zk.start("a");
     ClusterNode b = zk.start("b");
