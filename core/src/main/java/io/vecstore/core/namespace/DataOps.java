@@ -189,7 +189,7 @@ final class DataOps {
     Namespace ns = registry.require(namespaceId);
     ns.checkStatus(Operation.FETCH);
     checkCount("limit", limit);
-    Query query = Filters.compile(filter);
+    Query query = filter == null ? MatchAllDocsQuery.INSTANCE : Filters.compile(filter);
     String after = cursor == null ? null : Cursors.decode(cursor, this::isValidId);
     admitRead(ns);
     return ns.withIndex(index -> {

@@ -143,6 +143,11 @@ public final class NamespaceManager implements Closeable {
     return NamespaceInfo.of(ns.meta(), 0, 0);
   }
 
+  /** A namespace's settings as they are now, without opening its index (cheap: no figures). */
+  public NamespaceMeta meta(String id) {
+    return require(id).meta();
+  }
+
   public NamespaceInfo get(String id) {
     return Figures.info(require(id));
   }
