@@ -89,8 +89,9 @@ class PineconeApiTest {
     assertEquals("index_not_found", missing.json().at("/details/0/reason").asText());
     assertEquals(400, post("/indexes", "{\"name\":\"another\",\"dimension\":2}").status());
     Response unsupported = server.delete("/pinecone/indexes/vecstore");
-    assertEquals(501, unsupported.status());
+    assertEquals(400, unsupported.status()); // not 5xx: the clients would retry it and hide the message
     assertEquals(12, unsupported.json().get("code").asInt());
+    assertEquals("not_supported", unsupported.json().at("/details/0/reason").asText());
   }
 
   @Test
@@ -241,7 +242,7 @@ class PineconeApiTest {
     assertEquals(400, post("/query", "{\"topK\":1,\"vector\":[1,1],\"sparseVector\":{}}").status());
     Response unknownField = post("/query", "{\"topK\":1,\"vector\":[1,1],\"top_k\":3}");
     assertEquals(400, unknownField.status());
-    assertEquals(501, post("/records/namespaces/main/search", "{}").status());
+    assertEquals(400, post("/records/namespaces/main/search", "{}").status());
     Response noRoute = server.get("/pinecone/nothing-here");
     assertEquals(404, noRoute.status());
     assertEquals(5, noRoute.json().get("code").asInt());

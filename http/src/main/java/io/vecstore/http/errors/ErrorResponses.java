@@ -81,10 +81,13 @@ public final class ErrorResponses {
   /** Writes an error response: Pinecone's body shape under {@link #PINECONE_PREFIX}, ours elsewhere. */
   public static void write(Context ctx, int status, String code, String message, Map<String, Object> details) {
     byte[] body = isPinecone(ctx.path())
-        ? JsonCodec.toBytes(PineconeViews.error(grpcCode(status), message, code, details))
+        ? JsonCodec.toBytes(PineconeViews.error(code.equals(NOT_SUPPORTED) ? 12 : grpcCode(status), message, code, details))
         : body(code, message, details);
     ctx.status(status).contentType("application/json").result(body);
   }
+
+  /** The code of a Pinecone feature VecStore does not have (gRPC UNIMPLEMENTED in Pinecone's body). */
+  public static final String NOT_SUPPORTED = "not_supported";
 
   /** The path prefix of the Pinecone-compatible routes, whose errors have Pinecone's shape. */
   public static final String PINECONE_PREFIX = "/pinecone";

@@ -12,6 +12,7 @@ import io.vecstore.core.meta.NamespaceMeta;
 import io.vecstore.http.ClusterHooks;
 import io.vecstore.http.dto.PineconeBodies;
 import io.vecstore.http.dto.PineconeViews;
+import io.vecstore.http.errors.ErrorResponses;
 import io.vecstore.http.errors.HttpError;
 import io.vecstore.http.routes.JsonBodies;
 import io.vecstore.core.namespace.NamespaceManager;
@@ -113,10 +114,14 @@ final class PineconeControl {
         shape.metric());
   }
 
-  /** A route of a Pinecone feature VecStore does not have: 501 with what to do instead. */
+  /**
+   * A route of a Pinecone feature VecStore does not have: 400 {@code not_supported} (gRPC code
+   * UNIMPLEMENTED in the body) with what to do instead. Not 501: Pinecone's clients retry every 5xx
+   * and then report only that retries ran out, so the message would never reach the user.
+   */
   static Handler unsupported(String message) {
     return ctx -> {
-      throw new HttpError(501, "not_implemented", message);
+      throw new HttpError(400, ErrorResponses.NOT_SUPPORTED, message);
     };
   }
 }

@@ -96,7 +96,7 @@ public final class PineconeRoutes {
     routes.post(PREFIX + "/indexes", control::create, ADMIN);
     routes.get(PREFIX + "/indexes/{index_name}", control::describe, ANY_KEY);
 
-    // Pinecone features VecStore does not have: a clear 501 rather than a bare 404.
+    // Pinecone features VecStore does not have: a clear refusal rather than a bare 404.
     routes.delete(PREFIX + "/indexes/{index_name}", PineconeControl.unsupported(
         "Deleting the index is not supported: this server is the index. Delete its namespaces instead "
             + "(DELETE /pinecone/namespaces/{namespace})"), ADMIN);
