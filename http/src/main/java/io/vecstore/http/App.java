@@ -144,6 +144,7 @@ public final class App {
       }, Access.OPEN);
       c.routes.get("/metrics", ctx -> ctx.contentType(HttpMetrics.CONTENT_TYPE).result(metrics.scrape()), Access.METRICS);
       Routes.register(c.routes, manager, config.maxBodyBytes(), hooks::presents, hooks::maxReplicationFactor);
+      io.vecstore.http.openapi.OpenApiRoutes.register(c);
       hooks.addRoutes(c.routes);
     });
   }
