@@ -42,6 +42,9 @@ class OpenApiServingTest {
     assertTrue(json.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
     assertEquals(OpenApiDocument.DOCUMENT.root(), new ObjectMapper().readTree(json.body()));
     assertEquals(401, server.get("/admin/namespaces").status(), "the key is still needed elsewhere");
+    Response root = server.get("/");
+    assertEquals(302, root.status());
+    assertEquals("/ui/", root.headers().firstValue("Location").orElse(""));
   }
 
   @Test
