@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.vecstore.core.namespace.NamespaceManager;
+import io.vecstore.http.openapi.ResponseContract;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** The real server (manager + Javalin app) on an ephemeral loopback port, with a real HTTP client. */
 /** Shared with the server module's tests (through this module's test jar). */
@@ -51,7 +54,7 @@ public final class TestServer implements AutoCloseable {
   private static final boolean CHECK_RESPONSES = onClassPath("com.networknt.schema.SchemaRegistry");
 
   /** The routes the running app registers, as {@code "GET /admin/namespaces/{id}"}. */
-  private volatile java.util.Set<String> routes = java.util.Set.of();
+  private volatile Set<String> routes = Set.of();
 
   private static boolean onClassPath(String className) {
     try {
@@ -63,8 +66,8 @@ public final class TestServer implements AutoCloseable {
   }
 
   /** Every HTTP route {@code app} registers, as {@code "METHOD /template"} (Javalin's own router). */
-  public static java.util.Set<String> registeredRoutes(Javalin app) {
-    java.util.Set<String> out = new java.util.TreeSet<>();
+  public static Set<String> registeredRoutes(Javalin app) {
+    Set<String> out = new TreeSet<>();
     for (var entry : app.unsafe.internalRouter.allHttpHandlers()) {
       if (entry.endpoint.method.isHttpMethod()) {
         out.add(entry.endpoint.method.name() + " " + entry.endpoint.path);
@@ -159,7 +162,7 @@ public final class TestServer implements AutoCloseable {
       HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
       if (CHECK_RESPONSES) {
         // Fails the test whose request got an answer openapi.yaml does not describe.
-        io.vecstore.http.openapi.ResponseContract.check(method, path, routes, r.statusCode(),
+        ResponseContract.check(method, path, routes, r.statusCode(),
             r.headers().firstValue("Content-Type").orElse(null), r.body());
       }
       return new Response(r.statusCode(), r.body(), r.headers());

@@ -10,7 +10,6 @@ import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,8 +107,7 @@ class OpenApiDocumentTest {
       if (!mediaType.endsWith("/application~1json")) {
         continue;
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = DOC.at(mediaType + "/examples").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> example = it.next();
+      for (Map.Entry<String, JsonNode> example : DOC.at(mediaType + "/examples").properties()) {
         String pointer = DOC.resolve(mediaType + "/examples/" + OpenApiDocument.escape(example.getKey()));
         for (String problem : DOC.validate(mediaType + "/schema", DOC.at(pointer + "/value"))) {
           problems.add(mediaType + " example " + example.getKey() + ": " + problem);
@@ -148,8 +146,7 @@ class OpenApiDocumentTest {
   /** Pointers of every media type object (request bodies and responses, paths and components). */
   private static void collectMediaTypes(JsonNode node, String pointer, List<String> out) {
     if (node.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         String child = pointer + "/" + OpenApiDocument.escape(e.getKey());
         if (e.getKey().equals("content") && e.getValue().isObject() && !pointer.contains("/examples/")) {
           e.getValue().fieldNames().forEachRemaining(type -> out.add(child + "/" + OpenApiDocument.escape(type)));
