@@ -149,6 +149,7 @@ public final class App {
       c.routes.get("/metrics", ctx -> ctx.contentType(HttpMetrics.CONTENT_TYPE).result(metrics.scrape()), Access.METRICS);
       Routes.register(c.routes, manager, config.maxBodyBytes(), hooks::presents, hooks::maxReplicationFactor);
       pinecone.register(c.routes);
+      io.vecstore.http.openapi.OpenApiRoutes.register(c);
       hooks.addRoutes(c.routes);
     });
   }

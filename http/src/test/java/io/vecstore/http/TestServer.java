@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.vecstore.core.namespace.NamespaceManager;
+import io.vecstore.http.openapi.ResponseContract;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** The real server (manager + Javalin app) on an ephemeral loopback port, with a real HTTP client. */
 /** Shared with the server module's tests (through this module's test jar). */
@@ -41,6 +44,41 @@ public final class TestServer implements AutoCloseable {
   private void open() throws IOException {
     manager = new NamespaceManager(config.managerConfig());
     app = App.create(config, manager).start(config.host(), 0);
+    routes = registeredRoutes(app);
+  }
+
+  /**
+   * Whether every response is checked against openapi.yaml: the server module's tests share this
+   * class (through the test jar) without the schema validator on their class path.
+   */
+  private static final boolean CHECK_RESPONSES = onClassPath("com.networknt.schema.SchemaRegistry");
+
+  /** The routes the running app registers, as {@code "GET /admin/namespaces/{id}"}. */
+  private volatile Set<String> routes = Set.of();
+
+  private static boolean onClassPath(String className) {
+    try {
+      Class.forName(className, false, TestServer.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  /** Every HTTP route {@code app} registers, as {@code "METHOD /template"} (Javalin's own router). */
+  public static Set<String> registeredRoutes(Javalin app) {
+    Set<String> out = new TreeSet<>();
+    for (var entry : app.unsafe.internalRouter.allHttpHandlers()) {
+      if (entry.endpoint.method.isHttpMethod()) {
+        out.add(entry.endpoint.method.name() + " " + entry.endpoint.path);
+      }
+    }
+    return out;
+  }
+
+  /** The running app (route enumeration in the OpenAPI tests). */
+  public Javalin app() {
+    return app;
   }
 
   /** Stops and starts again on the same data directory (a clean restart). */
@@ -122,6 +160,11 @@ public final class TestServer implements AutoCloseable {
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     try {
       HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      if (CHECK_RESPONSES) {
+        // Fails the test whose request got an answer openapi.yaml does not describe.
+        ResponseContract.check(method, path, routes, r.statusCode(),
+            r.headers().firstValue("Content-Type").orElse(null), r.body());
+      }
       return new Response(r.statusCode(), r.body(), r.headers());
     } catch (IOException e) {
       throw new AssertionError(method + " " + path + " failed: " + e, e);
