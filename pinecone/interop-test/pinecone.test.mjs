@@ -21,6 +21,8 @@ const DIM = 8;
 const require = createRequire(import.meta.url);
 const { Pinecone, Errors } = require(MAJOR);
 const VERSION = require(`${MAJOR}/package.json`).version;
+// the X-Pinecone-Api-Version the client sends: 2026-04 (8.x), 2026-07 (9.x)
+const { X_PINECONE_API_VERSION } = require(`${MAJOR}/dist/pinecone-generated-ts-fetch/db_data`);
 
 // ---------------------------------------------------------------------------------------------
 // transport: loopback only, every response recorded
@@ -272,6 +274,8 @@ test(`client ${VERSION} (${MAJOR}): upsert 1,000 records, then the namespace and
   }
   const upsert = wire.findLast((w) => w.url === `${HOST}/vectors/upsert`);
   assert.equal(upsert.status, 200);
+  assert.equal(upsert.requestHeaders['x-pinecone-api-version'], X_PINECONE_API_VERSION);
+  assert.equal(upsert.requestHeaders['api-key'], ADMIN_KEY);
   assert.equal(JSON.parse(upsert.requestBody).namespace, NS);
 
   const described = await index.describeNamespace(NS);
@@ -401,7 +405,8 @@ test(`client ${VERSION} (${MAJOR}): update values, merge metadata, update by fil
   const expected = [...store.values()].filter((x) => matches(x.metadata, filter)).map((x) => x.id);
   assert.ok(expected.length > 5);
   const api = await index._updateCommand.apiProvider.provide();
-  const dry = await api.updateVector({ updateRequest: { filter, setMetadata: { vintage: true }, dryRun: true, namespace: NS } });
+  const raw = (updateRequest) => api.updateVector({ updateRequest, xPineconeApiVersion: X_PINECONE_API_VERSION });
+  const dry = await raw({ filter, setMetadata: { vintage: true }, dryRun: true, namespace: NS });
   assert.equal(dry.matchedRecords, expected.length, 'dry run counts the matches');
   let vintage = await index.query({ vector: vector(), topK: 1000, filter: { vintage: { $eq: true } } });
   assert.equal(vintage.matches.length, 0, 'a dry run changes nothing');
@@ -410,7 +415,7 @@ test(`client ${VERSION} (${MAJOR}): update values, merge metadata, update by fil
   for (const id of expected) store.get(id).metadata.vintage = true;
   vintage = await index.query({ vector: vector(), topK: 1000, filter: { vintage: { $eq: true } } });
   assert.deepEqual(vintage.matches.map((m) => m.id).sort(), expected.sort());
-  const real = await api.updateVector({ updateRequest: { filter, setMetadata: { vintage: true }, namespace: NS } });
+  const real = await raw({ filter, setMetadata: { vintage: true }, namespace: NS });
   assert.equal(real.matchedRecords, expected.length, 'matchedRecords of an update by filter');
   r = (await index.fetch({ ids: [expected[0]] })).records[expected[0]];
   assert.deepEqual(r.metadata, store.get(expected[0]).metadata, 'update by filter merges');
@@ -591,4 +596,10 @@ test(`client ${VERSION} (${MAJOR}): a namespace key reaches its own namespace on
   const upsert = await scoped.index(INDEX, HOST).namespace(`${MAJOR}-dotproduct`)
     .upsert({ records: [{ id: 'intruder', values: vector() }] }).then(() => null, (e) => e);
   assert.ok(upsert, 'nor write to it');
+});
+
+test(`client ${VERSION} (${MAJOR}): the test's fetch refuses every host but loopback`, async () => {
+  const unguarded = new Pinecone({ apiKey: 'x', fetchApi: guardedFetch, maxRetries: 0 }); // default controller: api.pinecone.io
+  const { error } = await rejects(unguarded.listIndexes(), 'PineconeConnectionError');
+  assert.match(String(error.cause?.cause?.message ?? error.cause?.message), /test guard: refusing a request to https:\/\/api\.pinecone\.io/);
 });
