@@ -214,6 +214,15 @@ const FILTERS = [
 
 // ---------------------------------------------------------------------------------------------
 
+// --pinecone-namespace default-ns: the admin key's namespace when a request names none. Made here
+// (if the server has not made it) with dimension 8, which describeIndex then reports.
+test.before(async () => {
+  const made = await rest('POST', '/admin/namespaces', { id: 'default-ns', name: 'default-ns', tier: 'unlimited', metric: 'cosine', dimension: DIM });
+  assert.ok(made.status === 201 || made.status === 409, `default-ns: ${made.status} ${JSON.stringify(made.body)}`);
+  const anchor = await rest('POST', '/v1/namespaces/default-ns/vectors', { vectors: [{ id: 'anchor', values: Array(DIM).fill(0.5) }] });
+  assert.equal(anchor.status, 200, `upsert into default-ns: ${JSON.stringify(anchor.body)}`);
+});
+
 const NS = `${MAJOR}-data`;
 const records = makeRecords(1000);
 /** What the namespace should hold: id -> {id, values, metadata}. */
