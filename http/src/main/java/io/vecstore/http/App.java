@@ -12,6 +12,8 @@ import io.vecstore.http.dto.JsonCodec;
 import io.vecstore.http.errors.ErrorResponses;
 import io.vecstore.http.errors.JettyErrorHandler;
 import io.vecstore.http.metrics.HttpMetrics;
+import io.vecstore.http.pinecone.PineconeRoutes;
+import io.vecstore.http.routes.JsonBodies;
 import io.vecstore.http.routes.Routes;
 import java.time.Duration;
 import java.util.Map;
@@ -112,6 +114,9 @@ public final class App {
       });
       Authenticator auth = new Authenticator(config.adminKey(), config.metricsPublic(), manager, metrics::countAuthFailure);
       boolean clustered = hooks != ClusterHooks.NONE; // a single server registers no hook at all
+      PineconeRoutes pinecone = new PineconeRoutes(manager, new JsonBodies(config.maxBodyBytes()), config.pinecone(),
+          hooks::presents, hooks::namespaceNamedBy);
+      c.routes.beforeMatched(pinecone::resolve); // the namespace of a Pinecone request, for routing and keys
       if (clustered) {
         c.routes.beforeMatched(ctx -> {
           if (hooks.beforeAuth(ctx)) {
@@ -144,6 +149,7 @@ public final class App {
       }, Access.OPEN);
       c.routes.get("/metrics", ctx -> ctx.contentType(HttpMetrics.CONTENT_TYPE).result(metrics.scrape()), Access.METRICS);
       Routes.register(c.routes, manager, config.maxBodyBytes(), hooks::presents, hooks::maxReplicationFactor);
+      pinecone.register(c.routes);
       hooks.addRoutes(c.routes);
     });
   }

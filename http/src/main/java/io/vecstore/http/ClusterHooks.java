@@ -66,6 +66,14 @@ public interface ClusterHooks {
     return 1;
   }
 
+  /**
+   * The namespace of a namespace key that this server does not know (cluster mode: it belongs to
+   * a namespace on another node), by the key's public id; null when no node knows it.
+   */
+  default String namespaceNamedBy(String presentedKey) {
+    return null;
+  }
+
   /** Adds the cluster's own routes (each must declare its {@code Access}). */
   default void addRoutes(RoutesConfig routes) {}
 }

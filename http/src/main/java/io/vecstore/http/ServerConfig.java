@@ -2,6 +2,7 @@ package io.vecstore.http;
 
 import io.vecstore.core.config.ManagerConfig;
 import io.vecstore.core.wal.Durability;
+import io.vecstore.http.pinecone.PineconeConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import java.util.Objects;
  * @param metricsPublic whether /metrics needs no key even when an admin key is set
  * @param deletionGrace how long pending_deletion lasts before the namespace is deleted
  * @param grpcPort port of the gRPC services (same host), 0 for none
+ * @param pinecone how the Pinecone-compatible routes present this server
  */
 public record ServerConfig(
     String host,
@@ -25,7 +27,8 @@ public record ServerConfig(
     String adminKey,
     boolean metricsPublic,
     Duration deletionGrace,
-    int grpcPort) {
+    int grpcPort,
+    PineconeConfig pinecone) {
 
   /** Shortest admin key accepted: shorter ones are guessable. */
   public static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -55,6 +58,14 @@ public record ServerConfig(
     if (grpcPort < 0 || grpcPort > 65535) {
       throw new IllegalArgumentException("grpcPort must be between 0 and 65535, got: " + grpcPort);
     }
+    Objects.requireNonNull(pinecone, "pinecone");
+  }
+
+  /** With the default Pinecone presentation. */
+  public ServerConfig(String host, int port, Path dataDir, long maxBodyBytes, Durability durability,
+      Duration asyncFsyncInterval, String adminKey, boolean metricsPublic, Duration deletionGrace, int grpcPort) {
+    this(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace,
+        grpcPort, PineconeConfig.DEFAULT);
   }
 
   /** Without a gRPC port: the default one. */
@@ -65,7 +76,7 @@ public record ServerConfig(
   }
 
   public ServerConfig withGrpcPort(int newPort) {
-    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, newPort);
+    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, newPort, pinecone);
   }
 
   /** Defaults for everything but the data directory; port 0 picks a free port (tests). */
@@ -75,19 +86,23 @@ public record ServerConfig(
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, grpcPort);
+    return new ServerConfig(host, newPort, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, grpcPort, pinecone);
   }
 
   public ServerConfig withMaxBodyBytes(long bytes) {
-    return new ServerConfig(host, port, dataDir, bytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, grpcPort);
+    return new ServerConfig(host, port, dataDir, bytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, grpcPort, pinecone);
   }
 
   public ServerConfig withDeletionGrace(Duration grace) {
-    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, grace, grpcPort);
+    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, grace, grpcPort, pinecone);
+  }
+
+  public ServerConfig withPinecone(PineconeConfig p) {
+    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, grpcPort, p);
   }
 
   public ServerConfig withAdminKey(String key) {
-    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, key, metricsPublic, deletionGrace, grpcPort);
+    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, key, metricsPublic, deletionGrace, grpcPort, pinecone);
   }
 
   /** The admin key as text safe for logs: never the key. */

@@ -2,6 +2,7 @@ package io.vecstore.server;
 
 import io.vecstore.core.wal.Durability;
 import io.vecstore.http.ServerConfig;
+import io.vecstore.http.pinecone.PineconeConfig;
 import io.vecstore.server.cluster.ClusterOptions;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -46,6 +47,10 @@ final class Flags {
         --deletion-grace-hours N
                               a namespace in pending_deletion is deleted after N hours (default 168)
         --grpc-port N         port of the gRPC services on the same host, 0 for none (default 50051)
+        --pinecone-index NAME the index name Pinecone clients use for this server (default vecstore)
+        --pinecone-namespace NAME
+                              the namespace a Pinecone request with the admin key reaches when it
+                              names none (__default__); also the index's dimension and metric
       Without an admin key the server has no authentication and refuses to listen on anything
       but a loopback address.
 
@@ -140,6 +145,8 @@ final class Flags {
     boolean metricsPublic = false;
     long graceHours = 168;
     int grpcPort = ServerConfig.DEFAULT_GRPC_PORT;
+    String pineconeIndex = PineconeConfig.DEFAULT_INDEX_NAME;
+    String pineconeNamespace = null;
     while (!args.isEmpty()) {
       String flag = args.pop();
       if (isHelp(flag)) {
@@ -151,7 +158,7 @@ final class Flags {
       }
       String value = switch (flag) {
         case "--data", "--host", "--port", "--max-body-bytes", "--durability", "--async-fsync-ms", "--admin-key-file",
-            "--deletion-grace-hours", "--grpc-port" -> {
+            "--deletion-grace-hours", "--grpc-port", "--pinecone-index", "--pinecone-namespace" -> {
           if (args.isEmpty()) {
             throw new IllegalArgumentException(flag + " needs a value");
           }
@@ -169,11 +176,13 @@ final class Flags {
         case "--admin-key-file" -> adminKey = readKeyFile(value);
         case "--deletion-grace-hours" -> graceHours = parseLong(flag, value, 0, 24L * 365 * 10);
         case "--grpc-port" -> grpcPort = parseLong(flag, value, 0, 65535).intValue();
+        case "--pinecone-index" -> pineconeIndex = value;
+        case "--pinecone-namespace" -> pineconeNamespace = value;
         default -> throw new IllegalStateException(flag);
       }
     }
     ServerConfig config = new ServerConfig(host, port, data, maxBody, durability, Duration.ofMillis(asyncFsyncMs),
-        adminKey, metricsPublic, Duration.ofHours(graceHours), grpcPort);
+        adminKey, metricsPublic, Duration.ofHours(graceHours), grpcPort, new PineconeConfig(pineconeIndex, pineconeNamespace));
     if (adminKey == null && !isLoopback(host)) {
       throw new IllegalArgumentException("Refusing to listen on " + host + " without an admin key: anyone who can "
           + "reach the port could read and delete every namespace. Set VECSTORE_ADMIN_KEY or --admin-key-file, "

@@ -86,6 +86,16 @@ public final class KeyRegistry {
   }
 
   /**
+   * The namespace a presented key names by its public id, without checking its secret: for routes
+   * whose namespace defaults to the key's own, which authentication then checks as usual. Null
+   * when it is not shaped like a namespace key or names no key known here.
+   */
+  public String namespaceNamedBy(String presented) {
+    String id = presented == null ? null : ApiKeys.idOf(presented);
+    return id == null ? null : index.get(id);
+  }
+
+  /**
    * The namespace key {@code presented} is, if it is one. Hash comparison is constant-time; a
    * key of a deleted namespace or a revoked key matches nothing.
    */

@@ -26,4 +26,9 @@ public final class AlreadyExistsException extends VecStoreException {
     return new AlreadyExistsException("snapshot_exists", "Snapshot already exists: " + name,
         Map.of("namespace", namespaceId, "name", name));
   }
+
+  /** A Pinecone index asked for again with another dimension or metric. */
+  public static AlreadyExistsException index(String name, String message) {
+    return new AlreadyExistsException("index_exists", message, Map.of("index", name));
+  }
 }

@@ -29,4 +29,10 @@ public final class NotFoundException extends VecStoreException {
         "Vector not found: " + vectorId,
         Map.of("namespace", namespace, "id", vectorId));
   }
+
+  /** A Pinecone index name other than the one a server presents itself as. */
+  public static NotFoundException index(String name, String served) {
+    return new NotFoundException("index_not_found",
+        "Index not found: " + name + " (this server is the one index '" + served + "')", Map.of("index", name));
+  }
 }

@@ -6,21 +6,28 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.StringHelper;
 import org.apache.lucene.util.hnsw.NeighborQueue;
 
 /**
@@ -92,19 +99,124 @@ public final class IndexSearch {
   public VectorRecord fetch(String id) {
     IndexSearcher s = core.acquireFresh();
     try {
-      for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
-        int doc = Documents.liveDoc(leaf.reader(), new BytesRef(id));
-        if (doc != DocIdSetIterator.NO_MORE_DOCS) {
-          Document stored = leaf.reader().storedFields().document(doc, Set.of(FieldNames.SOURCE));
-          return new VectorRecord(id, Documents.vectorOf(leaf.reader(), doc), Documents.source(stored));
-        }
-      }
-      return null;
+      return read(s, id);
     } catch (IOException | RuntimeException e) {
       throw core.translate(e);
     } finally {
       core.release(s);
     }
+  }
+
+  /** The vectors with these ids that exist, in the order asked (an id asked twice comes once). */
+  public List<VectorRecord> fetchAll(List<String> ids) {
+    IndexSearcher s = core.acquireFresh();
+    try {
+      List<VectorRecord> found = new ArrayList<>(ids.size());
+      for (String id : new LinkedHashSet<>(ids)) {
+        VectorRecord r = read(s, id);
+        if (r != null) {
+          found.add(r);
+        }
+      }
+      return found;
+    } catch (IOException | RuntimeException e) {
+      throw core.translate(e);
+    } finally {
+      core.release(s);
+    }
+  }
+
+  /**
+   * Up to {@code max} live ids that start with {@code prefix} (null: any) and sort after
+   * {@code after} (null: from the first), in byte order of their UTF-8 form. Reads only the id
+   * terms: each segment's terms are already in that order, and an id is live in one segment only.
+   */
+  public List<String> ids(String prefix, String after, int max) {
+    IndexSearcher s = core.acquireFresh();
+    try {
+      BytesRef from = new BytesRef(prefix == null ? "" : prefix);
+      BytesRef afterRef = after == null ? null : new BytesRef(after);
+      BytesRef start = afterRef != null && afterRef.compareTo(from) > 0 ? afterRef : from;
+      BytesRef prefixRef = prefix == null ? null : new BytesRef(prefix);
+      List<BytesRef> found = new ArrayList<>();
+      for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+        collectIds(leaf.reader(), start, afterRef, prefixRef, max, found);
+      }
+      found.sort(null);
+      List<String> out = new ArrayList<>(Math.min(max, found.size()));
+      for (BytesRef id : found.subList(0, Math.min(max, found.size()))) {
+        out.add(id.utf8ToString());
+      }
+      return out;
+    } catch (IOException | RuntimeException e) {
+      throw core.translate(e);
+    } finally {
+      core.release(s);
+    }
+  }
+
+  private static void collectIds(LeafReader reader, BytesRef start, BytesRef after, BytesRef prefix, int max,
+      List<BytesRef> into) throws IOException {
+    Terms terms = reader.terms(FieldNames.ID);
+    if (terms == null) {
+      return;
+    }
+    TermsEnum te = terms.iterator();
+    if (te.seekCeil(start) == TermsEnum.SeekStatus.END) {
+      return;
+    }
+    Bits live = reader.getLiveDocs();
+    PostingsEnum postings = null;
+    int taken = 0;
+    for (BytesRef term = te.term(); term != null && taken < max; term = te.next()) {
+      if (prefix != null && !StringHelper.startsWith(term, prefix)) {
+        return;
+      }
+      if (after != null && term.bytesEquals(after)) {
+        continue;
+      }
+      postings = te.postings(postings, PostingsEnum.NONE);
+      for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+        if (live == null || live.get(doc)) {
+          into.add(BytesRef.deepCopyOf(term));
+          taken++;
+          break;
+        }
+      }
+    }
+  }
+
+  /** The ids of every live vector {@code filter} matches, in byte order of their UTF-8 form. */
+  public List<String> matchingIds(Query filter) {
+    IndexSearcher s = core.acquireFresh();
+    try {
+      List<BytesRef> ids = new ArrayList<>();
+      Documents.forEachLiveMatch(s, filter, leaf -> {
+        StoredFields stored = leaf.reader().storedFields();
+        return doc -> ids.add(new BytesRef(stored.document(doc, Set.of(FieldNames.ID)).get(FieldNames.ID)));
+      });
+      ids.sort(null);
+      List<String> out = new ArrayList<>(ids.size());
+      ids.forEach(id -> out.add(id.utf8ToString()));
+      return out;
+    } catch (IOException | RuntimeException e) {
+      throw core.translate(e);
+    } finally {
+      core.release(s);
+    }
+  }
+
+  /** The live vector with this id in {@code s}, or null. */
+  static VectorRecord read(IndexSearcher s, String id) throws IOException {
+    BytesRef term = new BytesRef(id);
+    for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+      int doc = Documents.liveDoc(leaf.reader(), term);
+      if (doc != DocIdSetIterator.NO_MORE_DOCS) {
+        Document stored = leaf.reader().storedFields().document(doc, Set.of(FieldNames.SOURCE));
+        return new VectorRecord(id, Documents.vectorOf(leaf.reader(), doc), Documents.source(stored));
+      }
+    }
+    return null;
   }
 
   /**

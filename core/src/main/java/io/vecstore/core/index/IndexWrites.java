@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import java.util.function.ToLongFunction;
+import java.util.function.UnaryOperator;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
@@ -89,6 +91,54 @@ public final class IndexWrites {
       core.writeSeq++;
       return position;
     });
+  }
+
+  /**
+   * Rewrites existing vectors from their current state, read under the write lock so that no other
+   * write comes between the read and the write (a partial update never undoes a concurrent
+   * upsert). {@code change} gets each existing vector (ids that do not exist are skipped) and
+   * returns its new state; {@code beforeWrite} gets the new states and may throw to reject them all
+   * (validation, the storage reservation); it returns their estimated size on disk. Durable when it
+   * returns; returns the vectors written.
+   */
+  public List<VectorRecord> rewrite(Collection<String> ids, UnaryOperator<VectorRecord> change,
+      ToLongFunction<List<VectorRecord>> beforeWrite) {
+    List<VectorRecord> written = new ArrayList<>();
+    long syncTo = core.underWriteLock(() -> {
+      core.refreshLocked();
+      IndexSearcher s = core.searchers.acquire();
+      try {
+        for (String id : new LinkedHashSet<>(ids)) {
+          VectorRecord current = IndexSearch.read(s, id);
+          if (current != null) {
+            written.add(change.apply(current));
+          }
+        }
+      } finally {
+        core.searchers.release(s);
+      }
+      if (written.isEmpty()) {
+        return 0L;
+      }
+      long estimate = beforeWrite.applyAsLong(written);
+      List<Document> docs = new ArrayList<>(written.size());
+      for (VectorRecord r : written) {
+        docs.add(Documents.of(r, core.metric));
+      }
+      core.applying(() -> {
+        for (int i = 0; i < docs.size(); i++) {
+          core.writer.updateDocument(Documents.idTerm(written.get(i).id()), docs.get(i));
+        }
+        return null;
+      });
+      written.forEach(r -> core.overlay.put(r.id(), Boolean.TRUE));
+      long position = core.log(seq -> new WalRecord.Upsert(seq, List.copyOf(written)));
+      bytesPerDoc = (double) estimate / written.size();
+      core.writeSeq++;
+      return position;
+    });
+    core.awaitDurable(syncTo);
+    return written;
   }
 
   /** Deletes the given ids; ids that do not exist are ignored. Returns how many existed. */

@@ -1,6 +1,8 @@
 package io.vecstore.core.namespace;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.error.NotFoundException;
 import io.vecstore.core.filter.Filters;
@@ -11,15 +13,21 @@ import io.vecstore.core.quota.Operation;
 import io.vecstore.core.quota.QuotaGuard;
 import io.vecstore.core.quota.Quotas;
 import io.vecstore.core.quota.StorageEstimate;
+import io.vecstore.core.vector.IdPage;
 import io.vecstore.core.vector.QueryHit;
+import io.vecstore.core.vector.RecordPage;
 import io.vecstore.core.vector.SearchRequest;
+import io.vecstore.core.vector.UpdateCount;
 import io.vecstore.core.vector.VectorRecord;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * The data operations of namespaces (upsert, query, fetch, delete) with their admission checks in
@@ -146,6 +154,180 @@ final class DataOps {
       ns.count(Operation.DELETE);
       return ns.withIndex(index -> index.writes().deleteMatching(query));
     });
+  }
+
+  /** The most ids or vectors one listing page or one fetch returns. */
+  static final int MAX_PAGE = 1000;
+
+  /** The vectors with these ids that exist, in the order asked. */
+  List<VectorRecord> fetchMany(String namespaceId, List<String> ids) {
+    Namespace ns = registry.require(namespaceId);
+    ns.checkStatus(Operation.FETCH);
+    checkCount("ids", ids.size());
+    ids.forEach(validator::validateId);
+    admitRead(ns);
+    return ns.withIndex(index -> index.searches().fetchAll(ids));
+  }
+
+  /** A page of vector ids starting with {@code prefix}, in byte order. */
+  IdPage listIds(String namespaceId, String prefix, int limit, String cursor) {
+    Namespace ns = registry.require(namespaceId);
+    ns.checkStatus(Operation.FETCH);
+    checkCount("limit", limit);
+    String after = cursor == null ? null : Cursors.decode(cursor, this::isValidId);
+    admitRead(ns);
+    List<String> ids = ns.withIndex(index -> index.searches().ids(prefix, after, limit + 1));
+    if (ids.size() <= limit) {
+      return new IdPage(ids, null);
+    }
+    List<String> page = List.copyOf(ids.subList(0, limit));
+    return new IdPage(page, Cursors.encode(page.getLast()));
+  }
+
+  /** A page of the vectors {@code filter} matches, in byte order of their ids. */
+  RecordPage fetchByFilter(String namespaceId, JsonNode filter, int limit, String cursor) {
+    Namespace ns = registry.require(namespaceId);
+    ns.checkStatus(Operation.FETCH);
+    checkCount("limit", limit);
+    Query query = filter == null ? MatchAllDocsQuery.INSTANCE : Filters.compile(filter);
+    String after = cursor == null ? null : Cursors.decode(cursor, this::isValidId);
+    admitRead(ns);
+    return ns.withIndex(index -> {
+      List<String> ids = index.searches().matchingIds(query);
+      int from = after == null ? 0 : firstAfter(ids, after);
+      List<String> page = ids.subList(from, Math.min(ids.size(), from + limit));
+      String next = from + limit < ids.size() ? Cursors.encode(page.getLast()) : null;
+      return new RecordPage(index.searches().fetchAll(page), next);
+    });
+  }
+
+  /**
+   * Changes one vector: new values, and metadata merged key by key into what it has (a key given
+   * null is removed). Not found if it does not exist. Returns the vector as written.
+   */
+  VectorRecord update(String namespaceId, String vectorId, float[] values, ObjectNode metadata) {
+    Namespace ns = registry.require(namespaceId);
+    return ns.write(() -> {
+      ns.checkStatus(Operation.UPSERT);
+      validator.validateId(vectorId);
+      if (values == null && metadata == null) {
+        throw new InvalidRequestException("an update needs values or metadata (or both)");
+      }
+      ns.guard().admitRequest(ns.meta().quotas());
+      ns.count(Operation.UPSERT);
+      List<VectorRecord> written = rewrite(ns, List.of(vectorId), r -> merged(r, values, metadata));
+      if (written.isEmpty()) {
+        throw NotFoundException.vector(namespaceId, vectorId);
+      }
+      return written.getFirst();
+    });
+  }
+
+  /**
+   * Merges {@code metadata} into every vector {@code filter} matches, or only counts them for a
+   * dry run. Each run of {@link #MAX_PAGE} vectors is written all or nothing; a vector that
+   * starts to match while the update runs is not updated.
+   */
+  UpdateCount updateByFilter(String namespaceId, JsonNode filter, ObjectNode metadata, boolean dryRun) {
+    Namespace ns = registry.require(namespaceId);
+    return ns.write(() -> {
+      ns.checkStatus(dryRun ? Operation.FETCH : Operation.UPSERT);
+      Query query = Filters.compile(filter);
+      if (metadata == null) {
+        throw new InvalidRequestException("metadata is required: the keys to set on every matching vector");
+      }
+      ns.guard().admitRequest(ns.meta().quotas());
+      ns.count(dryRun ? Operation.FETCH : Operation.UPSERT);
+      List<String> ids = ns.withIndex(index -> index.searches().matchingIds(query));
+      long updated = 0;
+      for (int from = 0; !dryRun && from < ids.size(); from += MAX_PAGE) {
+        updated += rewrite(ns, ids.subList(from, Math.min(ids.size(), from + MAX_PAGE)),
+            r -> merged(r, null, metadata)).size();
+      }
+      return new UpdateCount(ids.size(), updated);
+    });
+  }
+
+  /** Deletes every vector of the namespace. Returns how many. */
+  long deleteAll(String namespaceId) {
+    Namespace ns = registry.require(namespaceId);
+    return ns.write(() -> {
+      ns.checkStatus(Operation.DELETE);
+      ns.guard().admitRequest(ns.meta().quotas());
+      ns.count(Operation.DELETE);
+      return ns.withIndex(index -> index.writes().deleteMatching(MatchAllDocsQuery.INSTANCE));
+    });
+  }
+
+  private void admitRead(Namespace ns) {
+    ns.guard().admitRequest(ns.meta().quotas());
+    ns.count(Operation.FETCH);
+  }
+
+  private boolean isValidId(String id) {
+    try {
+      validator.validateId(id);
+      return true;
+    } catch (InvalidRequestException e) {
+      return false;
+    }
+  }
+
+  private static void checkCount(String what, int n) {
+    if (n < 1 || n > MAX_PAGE) {
+      throw new InvalidRequestException(what + " must be between 1 and " + MAX_PAGE + ", got: " + n);
+    }
+  }
+
+  /** The index of the first id after {@code after} in byte-ordered {@code ids}. */
+  private static int firstAfter(List<String> ids, String after) {
+    BytesRef key = new BytesRef(after);
+    int lo = 0;
+    int hi = ids.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (new BytesRef(ids.get(mid)).compareTo(key) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** Rewrites existing vectors through the same checks and reservations as an upsert of them. */
+  private List<VectorRecord> rewrite(Namespace ns, List<String> ids, UnaryOperator<VectorRecord> change) {
+    return ns.withIndex(index -> index.writes().rewrite(ids, change, records -> {
+      NamespaceMeta meta = ns.meta();
+      RecordValidator.Shape shape = validator.validateBatch(records, meta.metric());
+      ns.guard().checkDimension(meta.quotas(), shape.dimension());
+      checkDimension(meta, shape.dimension(), "Vector");
+      long estimate = StorageEstimate.of(records, shape.metadataBytes());
+      disk.check(estimate);
+      if (meta.quotas().maxStorageBytes() != null) {
+        ns.guard().reserveStorage(meta.quotas(),
+            index.storageBytes() + index.logBytes() + index.writes().unflushedBytes(), estimate);
+      }
+      return estimate;
+    }));
+  }
+
+  private static VectorRecord merged(VectorRecord current, float[] values, ObjectNode metadata) {
+    ObjectNode merged = current.metadata();
+    if (metadata != null) {
+      merged = current.metadata() == null ? JsonNodeFactory.instance.objectNode() : current.metadata().deepCopy();
+      for (var field : metadata.properties()) {
+        if (field.getValue().isNull()) {
+          merged.remove(field.getKey());
+        } else {
+          merged.set(field.getKey(), field.getValue());
+        }
+      }
+      if (merged.isEmpty()) {
+        merged = null;
+      }
+    }
+    return new VectorRecord(current.id(), values != null ? values : current.values(), merged);
   }
 
   private static void checkDimension(NamespaceMeta meta, int dimension, String what) {

@@ -1,6 +1,7 @@
 package io.vecstore.core.namespace;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vecstore.core.auth.KeyRegistry;
 import io.vecstore.core.config.CoreExecutors;
 import io.vecstore.core.config.ManagerConfig;
@@ -17,8 +18,11 @@ import io.vecstore.core.store.DataLayout;
 import io.vecstore.core.usage.DailyUsage;
 import io.vecstore.core.usage.NamespaceUsage;
 import io.vecstore.core.usage.UsageLedger;
+import io.vecstore.core.vector.IdPage;
 import io.vecstore.core.vector.QueryHit;
+import io.vecstore.core.vector.RecordPage;
 import io.vecstore.core.vector.SearchRequest;
+import io.vecstore.core.vector.UpdateCount;
 import io.vecstore.core.vector.VectorRecord;
 import java.io.Closeable;
 import java.io.IOException;
@@ -137,6 +141,11 @@ public final class NamespaceManager implements Closeable {
     usage.record(ns); // the baseline: every request from now on is billed
     LOG.info("Created namespace {}", ns.id);
     return NamespaceInfo.of(ns.meta(), 0, 0);
+  }
+
+  /** A namespace's settings as they are now, without opening its index (cheap: no figures). */
+  public NamespaceMeta meta(String id) {
+    return require(id).meta();
   }
 
   public NamespaceInfo get(String id) {
@@ -284,6 +293,45 @@ public final class NamespaceManager implements Closeable {
   public long deleteByFilter(String namespaceId, JsonNode filter) {
     ensureOpen();
     return data.deleteByFilter(namespaceId, filter);
+  }
+
+  /** The vectors with these ids that exist, in the order asked (1 to 1000 ids). */
+  public List<VectorRecord> fetchMany(String namespaceId, List<String> ids) {
+    ensureOpen();
+    return data.fetchMany(namespaceId, ids);
+  }
+
+  /** A page of vector ids starting with {@code prefix} (null: any), in byte order, after {@code cursor}. */
+  public IdPage listIds(String namespaceId, String prefix, int limit, String cursor) {
+    ensureOpen();
+    return data.listIds(namespaceId, prefix, limit, cursor);
+  }
+
+  /** A page of the vectors {@code filter} matches, in byte order of their ids, after {@code cursor}. */
+  public RecordPage fetchByFilter(String namespaceId, JsonNode filter, int limit, String cursor) {
+    ensureOpen();
+    return data.fetchByFilter(namespaceId, filter, limit, cursor);
+  }
+
+  /**
+   * Changes one vector: new values (null: kept) and metadata merged key by key (null: kept; a key
+   * given null is removed). Returns the vector as written; not-found if it does not exist.
+   */
+  public VectorRecord update(String namespaceId, String vectorId, float[] values, ObjectNode metadata) {
+    ensureOpen();
+    return data.update(namespaceId, vectorId, values, metadata);
+  }
+
+  /** Merges {@code metadata} into every vector {@code filter} matches (or only counts them: dry run). */
+  public UpdateCount updateByFilter(String namespaceId, JsonNode filter, ObjectNode metadata, boolean dryRun) {
+    ensureOpen();
+    return data.updateByFilter(namespaceId, filter, metadata, dryRun);
+  }
+
+  /** Deletes every vector of the namespace (the namespace itself stays). Returns how many. */
+  public long deleteAll(String namespaceId) {
+    ensureOpen();
+    return data.deleteAll(namespaceId);
   }
 
   // --- usage -----------------------------------------------------------------------------------

@@ -17,13 +17,11 @@ import io.vecstore.core.snapshot.IndexSwap;
 import io.vecstore.core.store.AtomicFiles;
 import io.vecstore.core.store.DataLayout;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -206,7 +204,7 @@ final class NamespaceRegistry {
     if (limit < 1 || limit > MAX_LIST_LIMIT) {
       throw new InvalidRequestException("limit must be between 1 and " + MAX_LIST_LIMIT + ", got: " + limit);
     }
-    String after = cursor == null ? null : decodeCursor(cursor);
+    String after = cursor == null ? null : Cursors.decode(cursor, NamespaceIds::isValid);
     String from = prefix == null ? "" : prefix;
     var tail = after != null && after.compareTo(from) >= 0 ? namespaces.tailMap(after, false) : namespaces.tailMap(from, true);
     List<NamespaceInfo> page = new ArrayList<>();
@@ -219,7 +217,7 @@ final class NamespaceRegistry {
         continue;
       }
       if (page.size() == limit) {
-        next = encodeCursor(page.getLast().meta().id());
+        next = Cursors.encode(page.getLast().meta().id());
         break;
       }
       page.add(Figures.info(ns));
@@ -240,22 +238,6 @@ final class NamespaceRegistry {
       }
     }
     return n;
-  }
-
-  private static String encodeCursor(String id) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(id.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String decodeCursor(String cursor) {
-    try {
-      String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      if (NamespaceIds.isValid(id)) {
-        return id;
-      }
-    } catch (IllegalArgumentException e) {
-      // fall through to the error below
-    }
-    throw new InvalidRequestException("cursor is not one this server returned: " + cursor);
   }
 
   /** Reads every namespace.json (in parallel: start-up reads no index), finishing interrupted creates and deletes. */

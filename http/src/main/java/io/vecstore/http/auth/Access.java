@@ -13,5 +13,10 @@ public enum Access implements RouteRole {
   /** query and fetch: the admin key or a read or write key of the namespace */
   DATA_READ,
   /** upsert and delete: the admin key or a write key of the namespace */
-  DATA_WRITE
+  DATA_WRITE,
+  /**
+   * listings and statistics that show each caller what it may see: the admin key (everything) or
+   * any namespace key (its own namespace); the handler reads the caller from {@code Authenticator.principal}
+   */
+  ANY_KEY
 }

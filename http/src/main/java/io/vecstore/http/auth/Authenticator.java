@@ -6,6 +6,7 @@ import io.vecstore.core.auth.Authorizer;
 import io.vecstore.core.auth.Grant;
 import io.vecstore.core.auth.Principal;
 import io.vecstore.core.namespace.NamespaceManager;
+import io.vecstore.http.RequestNamespace;
 import java.util.function.Consumer;
 
 /**
@@ -48,9 +49,21 @@ public final class Authenticator {
     switch (access) {
       case OPEN -> { }
       case ADMIN, METRICS -> authorizer.authorize(principal, Grant.ADMIN, null);
-      case DATA_READ -> authorizer.authorize(principal, Grant.DATA_READ, ctx.pathParam("ns"));
-      case DATA_WRITE -> authorizer.authorize(principal, Grant.DATA_WRITE, ctx.pathParam("ns"));
+      case DATA_READ -> authorizer.authorize(principal, Grant.DATA_READ, RequestNamespace.of(ctx));
+      case DATA_WRITE -> authorizer.authorize(principal, Grant.DATA_WRITE, RequestNamespace.of(ctx));
+      case ANY_KEY -> ctx.attribute(PRINCIPAL, principal);
     }
+  }
+
+  private static final String PRINCIPAL = "vecstore.principal";
+
+  /**
+   * Who an {@link Access#ANY_KEY} route's request authenticated as; the admin when
+   * authentication is off.
+   */
+  public static Principal principal(Context ctx) {
+    Principal p = ctx.attribute(PRINCIPAL);
+    return p != null ? p : Principal.ADMIN;
   }
 
   private static Access accessOf(Context ctx) {
@@ -66,7 +79,7 @@ public final class Authenticator {
   }
 
   /** The key of {@code Authorization: Bearer <key>} or {@code Api-Key: <key>}, or null. */
-  static String credentials(Context ctx) {
+  public static String credentials(Context ctx) {
     return Authorizer.presentedKey(ctx.header("Authorization"), ctx.header("Api-Key"));
   }
 }

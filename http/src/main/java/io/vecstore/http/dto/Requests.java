@@ -29,7 +29,10 @@ public final class Requests {
           "quantization", "default_num_candidates", "replication_factor");
   private static final Set<String> QUOTA_FIELDS =
       Set.of(Arrays.stream(QuotaField.values()).map(QuotaField::wireName).toArray(String[]::new));
-  private static final Set<String> DELETE_FIELDS = Set.of("ids", "filter");
+  private static final Set<String> DELETE_FIELDS = Set.of("ids", "filter", "delete_all");
+  private static final Set<String> FETCH_FIELDS = Set.of("ids", "filter", "limit", "cursor");
+  private static final Set<String> PATCH_FIELDS = Set.of("values", "metadata");
+  private static final Set<String> FILTER_UPDATE_FIELDS = Set.of("filter", "metadata", "dry_run");
   private static final Set<String> STATUS_FIELDS = Set.of("status");
   private static final Set<String> KEY_FIELDS = Set.of("name", "role");
 
@@ -98,34 +101,94 @@ public final class Requests {
     return NamespaceStatus.parse(Body.of(json, "status request", STATUS_FIELDS).requiredString("status"));
   }
 
-  /** A delete request: exactly one of ids and filter. */
-  public record DeleteRequest(List<String> ids, JsonNode filter) {}
+  /** A delete request: exactly one of ids, filter and all. */
+  public record DeleteRequest(List<String> ids, JsonNode filter, boolean all) {}
 
   public static DeleteRequest delete(JsonNode json) {
     Body b = Body.of(json, "delete request", DELETE_FIELDS);
     JsonNode ids = b.optional("ids");
     JsonNode filter = filter(b.optional("filter"));
+    boolean all = b.present("delete_all");
+    if (all && !b.optionalBoolean("delete_all", false)) {
+      throw new InvalidRequestException("delete_all must be true when given, got: " + JsonTypes.describe(json.get("delete_all")));
+    }
+    if ((ids != null ? 1 : 0) + (filter != null ? 1 : 0) + (all ? 1 : 0) != 1) {
+      throw new InvalidRequestException("delete request needs exactly one of 'ids', 'filter' and 'delete_all'");
+    }
+    return new DeleteRequest(ids == null ? null : strings("ids", ids), filter, all);
+  }
+
+  /** A fetch of many vectors: by ids, or a page of a filter's matches. */
+  public record FetchRequest(List<String> ids, JsonNode filter, int limit, String cursor) {}
+
+  /** The page size of a listing or a filtered fetch when none is given. */
+  public static final int DEFAULT_PAGE = 100;
+
+  public static FetchRequest fetch(JsonNode json) {
+    Body b = Body.of(json, "fetch request", FETCH_FIELDS);
+    JsonNode ids = b.optional("ids");
+    JsonNode filter = filter(b.optional("filter"));
     if ((ids == null) == (filter == null)) {
-      throw new InvalidRequestException("delete request needs exactly one of 'ids' and 'filter'");
+      throw new InvalidRequestException("fetch request needs exactly one of 'ids' and 'filter'");
     }
-    if (ids == null) {
-      return new DeleteRequest(null, filter);
+    if (ids != null && (b.present("limit") || b.present("cursor"))) {
+      throw new InvalidRequestException("limit and cursor page a fetch by filter; a fetch by ids takes neither");
     }
-    if (!ids.isArray()) {
-      throw new InvalidRequestException("ids must be an array of strings, got: " + JsonTypes.describe(ids));
+    Integer limit = b.optionalInt("limit");
+    return new FetchRequest(ids == null ? null : strings("ids", ids), filter, limit == null ? DEFAULT_PAGE : limit,
+        b.optionalString("cursor"));
+  }
+
+  /** A partial update of one vector: new values, metadata keys to merge (null removes a key). */
+  public record VectorPatch(float[] values, ObjectNode metadata) {}
+
+  public static VectorPatch vectorPatch(JsonNode json) {
+    Body b = Body.of(json, "update request", PATCH_FIELDS);
+    JsonNode values = b.optional("values");
+    return new VectorPatch(values == null ? null : Body.floats("values", values), metadataObject(b.optional("metadata")));
+  }
+
+  /** Metadata keys to merge into every vector a filter matches. */
+  public record FilterUpdate(JsonNode filter, ObjectNode metadata, boolean dryRun) {}
+
+  public static FilterUpdate filterUpdate(JsonNode json) {
+    Body b = Body.of(json, "update request", FILTER_UPDATE_FIELDS);
+    JsonNode filter = filter(b.optional("filter"));
+    if (filter == null) {
+      throw new InvalidRequestException("filter is required in update request");
     }
-    List<String> list = new ArrayList<>(ids.size());
-    for (int i = 0; i < ids.size(); i++) {
-      if (!ids.get(i).isTextual()) {
-        throw new InvalidRequestException("ids[" + i + "] must be a string, got: " + JsonTypes.describe(ids.get(i)));
+    ObjectNode metadata = metadataObject(b.optional("metadata"));
+    if (metadata == null) {
+      throw new InvalidRequestException("metadata is required in update request");
+    }
+    return new FilterUpdate(filter, metadata, b.optionalBoolean("dry_run", false));
+  }
+
+  /** A metadata value: an object, or null when absent. */
+  public static ObjectNode metadataObject(JsonNode metadata) {
+    if (metadata != null && !metadata.isObject()) {
+      throw new InvalidRequestException("metadata must be a JSON object, got: " + JsonTypes.describe(metadata));
+    }
+    return (ObjectNode) metadata;
+  }
+
+  /** A JSON array of strings. */
+  public static List<String> strings(String field, JsonNode array) {
+    if (!array.isArray()) {
+      throw new InvalidRequestException(field + " must be an array of strings, got: " + JsonTypes.describe(array));
+    }
+    List<String> list = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      if (!array.get(i).isTextual()) {
+        throw new InvalidRequestException(field + "[" + i + "] must be a string, got: " + JsonTypes.describe(array.get(i)));
       }
-      list.add(ids.get(i).textValue());
+      list.add(array.get(i).textValue());
     }
-    return new DeleteRequest(list, null);
+    return list;
   }
 
   /** A filter value as given (a string or an object), or null; anything else is a 400. */
-  static JsonNode filter(JsonNode filter) {
+  public static JsonNode filter(JsonNode filter) {
     if (filter != null && !filter.isTextual() && !filter.isObject()) {
       throw new InvalidRequestException(InvalidRequestException.INVALID_FILTER,
           "filter must be a string (e.g. \"category = 'tech'\") or a JSON object, got: " + JsonTypes.describe(filter));

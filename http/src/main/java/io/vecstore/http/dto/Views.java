@@ -206,6 +206,42 @@ public final class Views {
     return n;
   }
 
+  /** A page of ids: {@code next_cursor} only when more follow. */
+  public static ObjectNode ids(io.vecstore.core.vector.IdPage page) {
+    ObjectNode n = object();
+    ArrayNode ids = n.putArray("ids");
+    page.ids().forEach(ids::add);
+    if (page.nextCursor() != null) {
+      n.put("next_cursor", page.nextCursor());
+    }
+    return n;
+  }
+
+  /** Vectors found by id, and the ids asked for that do not exist. */
+  public static ObjectNode fetched(List<VectorRecord> found, List<String> missing) {
+    ObjectNode n = object();
+    ArrayNode vectors = n.putArray("vectors");
+    found.forEach(r -> vectors.add(vector(r)));
+    ArrayNode gone = n.putArray("missing");
+    missing.forEach(gone::add);
+    return n;
+  }
+
+  /** A page of a filter's matches: {@code next_cursor} only when more follow. */
+  public static ObjectNode fetched(io.vecstore.core.vector.RecordPage page) {
+    ObjectNode n = object();
+    ArrayNode vectors = n.putArray("vectors");
+    page.records().forEach(r -> vectors.add(vector(r)));
+    if (page.nextCursor() != null) {
+      n.put("next_cursor", page.nextCursor());
+    }
+    return n;
+  }
+
+  public static ObjectNode updateCount(io.vecstore.core.vector.UpdateCount c) {
+    return object().put("matched", c.matched()).put("updated", c.updated());
+  }
+
   public static ObjectNode newKey(NewApiKey created) {
     ObjectNode n = key(created.info());
     n.put("key", created.key());

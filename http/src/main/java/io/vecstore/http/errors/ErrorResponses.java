@@ -14,6 +14,7 @@ import io.vecstore.core.error.TooManyRequestsException;
 import io.vecstore.core.error.UnavailableException;
 import io.vecstore.core.error.VecStoreException;
 import io.vecstore.http.dto.JsonCodec;
+import io.vecstore.http.dto.PineconeViews;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,8 +78,35 @@ public final class ErrorResponses {
     write(ctx, statusOf(e), e.code(), e.getMessage(), e.details());
   }
 
+  /** Writes an error response: Pinecone's body shape under {@link #PINECONE_PREFIX}, ours elsewhere. */
   public static void write(Context ctx, int status, String code, String message, Map<String, Object> details) {
-    ctx.status(status).contentType("application/json").result(body(code, message, details));
+    byte[] body = isPinecone(ctx.path())
+        ? JsonCodec.toBytes(PineconeViews.error(grpcCode(status), message, code, details))
+        : body(code, message, details);
+    ctx.status(status).contentType("application/json").result(body);
+  }
+
+  /** The path prefix of the Pinecone-compatible routes, whose errors have Pinecone's shape. */
+  public static final String PINECONE_PREFIX = "/pinecone";
+
+  static boolean isPinecone(String path) {
+    return path.startsWith(PINECONE_PREFIX) && (path.length() == PINECONE_PREFIX.length()
+        || path.charAt(PINECONE_PREFIX.length()) == '/');
+  }
+
+  /** The gRPC status number Pinecone's error bodies carry for an HTTP status. */
+  static int grpcCode(int status) {
+    return switch (status) {
+      case 400, 413, 415 -> 3; // INVALID_ARGUMENT
+      case 401 -> 16; // UNAUTHENTICATED
+      case 403 -> 7; // PERMISSION_DENIED
+      case 404 -> 5; // NOT_FOUND
+      case 409 -> 6; // ALREADY_EXISTS
+      case 429, 507 -> 8; // RESOURCE_EXHAUSTED
+      case 405, 501 -> 12; // UNIMPLEMENTED
+      case 503 -> 14; // UNAVAILABLE
+      default -> status >= 500 ? 13 : 2; // INTERNAL, UNKNOWN
+    };
   }
 
   /** The error body: {@code {"error": message, "code": code, …details}}. */

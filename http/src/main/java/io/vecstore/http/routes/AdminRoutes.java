@@ -33,9 +33,9 @@ final class AdminRoutes {
   void list(Context ctx) {
     String status = ctx.queryParam("status");
     var page = manager.list(
-        intParam(ctx, "limit", DEFAULT_PAGE_SIZE),
-        emptyToNull(ctx.queryParam("cursor")),
-        emptyToNull(ctx.queryParam("prefix")),
+        QueryParams.integer(ctx, "limit", DEFAULT_PAGE_SIZE),
+        QueryParams.string(ctx, "cursor"),
+        QueryParams.string(ctx, "prefix"),
         status == null || status.isEmpty() ? null : NamespaceStatus.parse(status),
         presented);
     ctx.json(Views.page(page, manager::deletionDue));
@@ -96,11 +96,11 @@ final class AdminRoutes {
   void usage(Context ctx) {
     java.time.LocalDate to = dateParam(ctx, "to", java.time.LocalDate.now(java.time.ZoneOffset.UTC));
     java.time.LocalDate from = dateParam(ctx, "from", to.withDayOfMonth(1));
-    String format = emptyToNull(ctx.queryParam("format"));
+    String format = QueryParams.string(ctx, "format");
     if (format != null && !format.equals("json") && !format.equals("csv")) {
       throw new InvalidRequestException("format must be json or csv, got: " + format);
     }
-    var days = manager.usageBetween(from, to, emptyToNull(ctx.queryParam("prefix")));
+    var days = manager.usageBetween(from, to, QueryParams.string(ctx, "prefix"));
     String accept = ctx.header("Accept");
     if ("csv".equals(format) || (format == null && accept != null && accept.contains("text/csv"))) {
       ctx.contentType("text/csv; charset=utf-8");
@@ -112,7 +112,7 @@ final class AdminRoutes {
   }
 
   private static java.time.LocalDate dateParam(Context ctx, String name, java.time.LocalDate fallback) {
-    String v = emptyToNull(ctx.queryParam(name));
+    String v = QueryParams.string(ctx, name);
     if (v == null) {
       return fallback;
     }
@@ -167,7 +167,7 @@ final class AdminRoutes {
           "Content-Type must be application/gzip (an exported snapshot), got: " + type);
     }
     try (var in = io.vecstore.http.CachedBody.stream(ctx)) {
-      ctx.status(201).json(view(manager.snapshots().importArchive(emptyToNull(ctx.queryParam("id")), in)));
+      ctx.status(201).json(view(manager.snapshots().importArchive(QueryParams.string(ctx, "id"), in)));
     }
   }
 
@@ -183,21 +183,5 @@ final class AdminRoutes {
 
   private com.fasterxml.jackson.databind.node.ObjectNode view(io.vecstore.core.meta.NamespaceInfo info) {
     return Views.namespace(info, manager.deletionDue(info.meta()));
-  }
-
-  private static String emptyToNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
-  }
-
-  private static int intParam(Context ctx, String name, int fallback) {
-    String v = ctx.queryParam(name);
-    if (v == null || v.isEmpty()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new InvalidRequestException(name + " must be an integer, got: " + v);
-    }
   }
 }

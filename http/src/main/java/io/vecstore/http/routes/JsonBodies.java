@@ -9,21 +9,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 
-/** Reads a request body as JSON: checks the content type and enforces the size limit while reading. */
-final class JsonBodies {
+/** Reads a request body as JSON (our routes and the Pinecone-compatible ones): checks the content type and enforces the size limit while reading. */
+public final class JsonBodies {
 
   private final long maxBytes;
 
-  JsonBodies(long maxBytes) {
+  public JsonBodies(long maxBytes) {
     this.maxBytes = maxBytes;
   }
 
-  JsonNode read(Context ctx) {
+  public JsonNode read(Context ctx) {
     return JsonCodec.parse(readBytes(ctx));
   }
 
   /** The body's bytes, after the content-type and size checks. */
-  byte[] readBytes(Context ctx) {
+  public byte[] readBytes(Context ctx) {
     String type = ctx.contentType();
     if (type != null && !isJson(type)) {
       throw HttpError.unsupportedMediaType(type);
@@ -36,7 +36,7 @@ final class JsonBodies {
   }
 
   /** Like {@link #read}, but an empty body is null (for routes whose body is optional). */
-  JsonNode readOptional(Context ctx) {
+  public JsonNode readOptional(Context ctx) {
     byte[] body = readBytes(ctx);
     return body.length == 0 ? null : JsonCodec.parse(body);
   }

@@ -53,5 +53,9 @@ public final class Routes {
     routes.post("/v1/namespaces/{ns}/vectors/delete", data::deleteMany, DATA_WRITE);
     routes.get("/v1/namespaces/{ns}/vectors/{vid}", data::fetch, DATA_READ);
     routes.delete("/v1/namespaces/{ns}/vectors/{vid}", data::deleteOne, DATA_WRITE);
+    routes.patch("/v1/namespaces/{ns}/vectors/{vid}", data::update, DATA_WRITE);
+    routes.get("/v1/namespaces/{ns}/vectors", data::listIds, DATA_READ);
+    routes.post("/v1/namespaces/{ns}/vectors/fetch", data::fetchMany, DATA_READ);
+    routes.post("/v1/namespaces/{ns}/vectors/update", data::updateByFilter, DATA_WRITE);
   }
 }
