@@ -611,3 +611,16 @@ test(`client ${VERSION} (${MAJOR}): the test's fetch refuses every host but loop
   const { error } = await rejects(unguarded.listIndexes(), 'PineconeConnectionError');
   assert.match(String(error.cause?.cause?.message ?? error.cause?.message), /test guard: refusing a request to https:\/\/api\.pinecone\.io/);
 });
+
+test(`client ${VERSION} (${MAJOR}): integrated records (server-side embedding) are refused with 501`, async () => {
+  // 5xx responses go through the client's retry wrapper: with maxRetries 0 the user sees
+  // PineconeMaxRetriesExceededError, not the 501 itself (with the default 3 retries, after 4 requests)
+  for (const call of [
+    () => index.upsertRecords({ records: [{ id: 'r1', text: 'hello' }] }),
+    () => index.searchRecords({ query: { topK: 3, inputs: { text: 'hello' } } }),
+  ]) {
+    const { responses } = await rejects(call(), 'PineconeMaxRetriesExceededError');
+    assert.deepEqual(responses.map((r) => r.status), [501]);
+    assert.match(responses[0].url, new RegExp(`^${HOST}/records/namespaces/${NS}/(upsert|search)$`));
+  }
+});
