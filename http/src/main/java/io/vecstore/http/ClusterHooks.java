@@ -74,6 +74,14 @@ public interface ClusterHooks {
     return null;
   }
 
+  /**
+   * The namespace object ({@code GET /admin/namespaces/{id}}) of a namespace another node owns,
+   * or null when none does (or on a single server).
+   */
+  default com.fasterxml.jackson.databind.JsonNode remoteNamespace(String namespaceId) {
+    return null;
+  }
+
   /** Adds the cluster's own routes (each must declare its {@code Access}). */
   default void addRoutes(RoutesConfig routes) {}
 }

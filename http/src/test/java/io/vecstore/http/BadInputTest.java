@@ -130,7 +130,7 @@ class BadInputTest {
         Case.of("GET", "/v1/namespaces/ns/vectors/nope", null, 404, "vector_not_found"),
         Case.of("GET", "/v1/namespaces/ghost/vectors/keep", null, 404, "namespace_not_found"),
         Case.of("POST", "/v1/namespaces/ns/vectors/delete", "{}", 400, "invalid_argument")
-            .withMessage("delete request needs exactly one of 'ids' and 'filter'"),
+            .withMessage("delete request needs exactly one of 'ids', 'filter' and 'delete_all'"),
         Case.of("POST", "/v1/namespaces/ns/vectors/delete", "{\"ids\":[]}", 400, "invalid_argument"),
         Case.of("POST", "/v1/namespaces/ns/vectors/delete", "{\"ids\":\"keep\"}", 400, "invalid_argument"),
         Case.of("POST", "/v1/namespaces/ns/vectors/delete", "{\"ids\":[1]}", 400, "invalid_argument"),

@@ -152,6 +152,10 @@ class ClusterTest {
 
     // Every data and admin route gives the same answer from every node.
     String query = queryBody(vectors.get(keyed), random);
+    ObjectNode pineconeQuery = JSON.createObjectNode().put("topK", 4).put("includeMetadata", true);
+    pineconeQuery.set("vector", JSON.readTree(query).get("vector"));
+    String pineconeAny = JSON.writeValueAsString(pineconeQuery);
+    String pineconeKeyed = JSON.writeValueAsString(pineconeQuery.deepCopy().put("namespace", keyed));
     List<String[]> sameEverywhere = new ArrayList<>(List.of(
         new String[] {"GET", "/admin/namespaces/" + keyed, null, ADMIN_KEY},
         new String[] {"GET", "/admin/namespaces/" + loaded.get(5) + "/stats", null, ADMIN_KEY},
@@ -178,7 +182,22 @@ class ClusterTest {
         new String[] {"POST", "/admin/namespaces", "{\"id\":\"" + keyed + "\"}", ADMIN_KEY},
         new String[] {"POST", "/admin/namespaces", "{\"id\":\"bad id\"}", ADMIN_KEY},
         new String[] {"GET", "/admin/cluster", null, "vsk_wrong_key"},
-        new String[] {"GET", "/admin/cluster", null, null}));
+        new String[] {"GET", "/admin/cluster", null, null},
+        // The Pinecone routes route alike: by the namespace in their body or query string, or by
+        // the namespace of the key (known only on its owner) when they name none.
+        new String[] {"POST", "/pinecone/query", pineconeKeyed, ADMIN_KEY},
+        new String[] {"POST", "/pinecone/query", pineconeAny, readKey},
+        new String[] {"POST", "/pinecone/query", pineconeQuery.deepCopy().put("namespace", "__default__").toString(), readKey},
+        new String[] {"POST", "/pinecone/query", pineconeKeyed, otherKey},
+        new String[] {"POST", "/pinecone/query", pineconeAny, ADMIN_KEY},
+        new String[] {"GET", "/pinecone/vectors/fetch?ids=v0&ids=absent", null, readKey},
+        new String[] {"GET", "/pinecone/vectors/list?limit=5&namespace=" + keyed, null, ADMIN_KEY},
+        new String[] {"POST", "/pinecone/vectors/upsert", "{\"vectors\":[{\"id\":\"x\",\"values\":[1,2]}]}", readKey},
+        new String[] {"POST", "/pinecone/describe_index_stats", "{}", ADMIN_KEY},
+        new String[] {"POST", "/pinecone/describe_index_stats", "{}", readKey},
+        new String[] {"GET", "/pinecone/namespaces?limit=7&prefix=ns-1", null, ADMIN_KEY},
+        new String[] {"GET", "/pinecone/namespaces", null, readKey},
+        new String[] {"GET", "/pinecone/namespaces/" + loaded.get(5), null, ADMIN_KEY}));
     for (String[] r : sameEverywhere) {
       List<Reply> replies = new ArrayList<>();
       for (Node n : nodes) {
@@ -189,6 +208,25 @@ class ClusterTest {
       }
       assertTrue(replies.get(0).status() < 500, r[0] + " " + r[1] + ": " + replies.get(0));
     }
+    Reply viaKey = send(pick(nodes, random), "POST", "/pinecone/query", pineconeAny, readKey);
+    assertEquals(200, viaKey.status(), viaKey.body());
+    assertEquals(send(pick(nodes, random), "POST", "/pinecone/query", pineconeKeyed, ADMIN_KEY).body(), viaKey.body());
+    assertEquals(NAMESPACES, send(pick(nodes, random), "POST", "/pinecone/describe_index_stats", "{}", ADMIN_KEY).json()
+        .get("namespaces").size(), "Pinecone's index statistics cover the cluster");
+    int defaultDimension = vectors.get(PINECONE_DEFAULT).values().iterator().next().length;
+    for (Node n : nodes) {
+      JsonNode index = send(n, "GET", "/pinecone/indexes/vecstore", null, ADMIN_KEY).json();
+      assertEquals(defaultDimension, index.get("dimension").asInt(), "the index's dimension, from " + n.id());
+      assertEquals(n.base() + "/pinecone", index.get("host").asText());
+    }
+    assertEquals(201, send(pick(nodes, random), "POST", "/pinecone/namespaces", "{\"name\":\"pc-made\"}", ADMIN_KEY).status());
+    for (Node n : nodes) {
+      assertEquals(200, send(n, "GET", "/pinecone/namespaces/pc-made", null, ADMIN_KEY).status(), "from " + n.id());
+    }
+    assertEquals(202, send(pick(nodes, random), "DELETE", "/pinecone/namespaces/pc-made", null, ADMIN_KEY).status());
+    await(Duration.ofSeconds(10), () -> send(nodes.get(1), "GET", "/admin/cluster", null, ADMIN_KEY).json()
+        .get("namespaces_total").asInt() == NAMESPACES, "a namespace deleted through the Pinecone route is released");
+
     // Snapshot export through one node, import through another (placed anew, body forwarded).
     String source = loaded.get(7);
     assertEquals(201, send(nodes.get(0), "POST", "/admin/namespaces/" + source + "/snapshots", "{\"name\":\"s1\"}", ADMIN_KEY).status());
@@ -394,6 +432,9 @@ class ClusterTest {
 
   // --- cluster helpers ---------------------------------------------------------------------------
 
+  /** Every node's default namespace for Pinecone requests with the admin key (one of the loaded ones). */
+  private static final String PINECONE_DEFAULT = "ns-004";
+
   private List<Node> startNodes(int zkPort, String... ids) throws Exception {
     List<ServerProcess> started = new ArrayList<>();
     for (String id : ids) {
@@ -403,7 +444,7 @@ class ClusterTest {
       }
       ServerProcess p = ServerProcess.startWithHeap("256m", dir.resolve(id), "--cluster", "127.0.0.1:" + zkPort,
           "--node-id", id, "--cluster-session-timeout-ms", "6000", "--admin-key-file", keyFile.toString(),
-          "--grpc-port", Integer.toString(grpcPort));
+          "--grpc-port", Integer.toString(grpcPort), "--pinecone-namespace", PINECONE_DEFAULT);
       processes.add(p);
       started.add(p);
     }

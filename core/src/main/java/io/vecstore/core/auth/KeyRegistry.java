@@ -92,7 +92,12 @@ public final class KeyRegistry {
    */
   public String namespaceNamedBy(String presented) {
     String id = presented == null ? null : ApiKeys.idOf(presented);
-    return id == null ? null : index.get(id);
+    return id == null ? null : namespaceOfKeyId(id);
+  }
+
+  /** The namespace of the key with this public id, or null when none here has it. */
+  public String namespaceOfKeyId(String keyId) {
+    return index.get(keyId);
   }
 
   /**

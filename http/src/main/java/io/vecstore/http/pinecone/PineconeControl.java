@@ -1,5 +1,6 @@
 package io.vecstore.http.pinecone;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.vecstore.core.error.AlreadyExistsException;
@@ -8,6 +9,7 @@ import io.vecstore.core.error.NotFoundException;
 import io.vecstore.core.index.Metric;
 import io.vecstore.core.meta.CreateNamespace;
 import io.vecstore.core.meta.NamespaceMeta;
+import io.vecstore.http.ClusterHooks;
 import io.vecstore.http.dto.PineconeBodies;
 import io.vecstore.http.dto.PineconeViews;
 import io.vecstore.http.errors.HttpError;
@@ -32,11 +34,13 @@ final class PineconeControl {
   private final NamespaceManager manager;
   private final JsonBodies bodies;
   private final PineconeConfig config;
+  private final ClusterHooks cluster;
 
-  PineconeControl(NamespaceManager manager, JsonBodies bodies, PineconeConfig config) {
+  PineconeControl(NamespaceManager manager, JsonBodies bodies, PineconeConfig config, ClusterHooks cluster) {
     this.manager = manager;
     this.bodies = bodies;
     this.config = config;
+    this.cluster = cluster;
   }
 
   void list(Context ctx) {
@@ -81,18 +85,26 @@ final class PineconeControl {
     ctx.status(201).json(model(ctx));
   }
 
-  /** The index's dimension and metric: its default namespace's; cosine and none before it exists. */
+  /**
+   * The index's dimension and metric: its default namespace's (in cluster mode wherever it is);
+   * cosine and none before it exists.
+   */
   Shape shape() {
     String namespace = config.defaultNamespace();
-    if (namespace != null) {
-      try {
-        NamespaceMeta meta = manager.meta(namespace);
-        return new Shape(meta.dimension(), meta.metric());
-      } catch (NotFoundException e) {
-        // not created yet
-      }
+    if (namespace == null) {
+      return new Shape(null, Metric.COSINE);
     }
-    return new Shape(null, Metric.COSINE);
+    try {
+      NamespaceMeta meta = manager.meta(namespace);
+      return new Shape(meta.dimension(), meta.metric());
+    } catch (NotFoundException e) {
+      JsonNode remote = cluster.remoteNamespace(namespace);
+      if (remote == null || !remote.path("metric").isTextual()) {
+        return new Shape(null, Metric.COSINE);
+      }
+      JsonNode dimension = remote.path("dimension");
+      return new Shape(dimension.isInt() ? dimension.intValue() : null, Metric.parse(remote.get("metric").textValue()));
+    }
   }
 
   private com.fasterxml.jackson.databind.node.ObjectNode model(Context ctx) {

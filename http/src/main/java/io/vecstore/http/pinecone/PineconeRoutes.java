@@ -9,6 +9,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.vecstore.core.namespace.NamespaceManager;
+import io.vecstore.http.ClusterHooks;
 import io.vecstore.http.RequestNamespace;
 import io.vecstore.http.auth.Authenticator;
 import io.vecstore.http.dto.PineconeBodies;
@@ -16,7 +17,6 @@ import io.vecstore.http.errors.ErrorResponses;
 import io.vecstore.http.routes.JsonBodies;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * The Pinecone-compatible API under {@code /pinecone}: one VecStore server is one Pinecone index
@@ -38,41 +38,44 @@ public final class PineconeRoutes {
   /** The request parsed by {@link #resolve}, or the error its parsing raised (thrown by the handler, after authentication). */
   static final String PARSED = "vecstore.pinecone.parsed";
 
-  /** Where a route's namespace is found. */
-  private enum Source { BODY_JSON, BODY_QUERY, QUERY, PATH }
+  /**
+   * Where a route's namespace is found. KEY: a listing that shows a namespace key its own
+   * namespace only (and the admin key everything), so only a namespace key's namespace counts.
+   */
+  private enum Source { BODY_JSON, BODY_QUERY, QUERY, PATH, KEY }
 
   private record Resolver(Source source, Function<com.fasterxml.jackson.databind.JsonNode, Object> parser) {}
 
   private final JsonBodies bodies;
   private final PineconeConfig config;
   private final NamespaceManager manager;
-  private final Function<String, String> remoteKeyNamespace;
+  private final ClusterHooks cluster;
   private final PineconeData data;
   private final PineconeControl control;
-  private final Map<String, Resolver> resolvers = Map.of(
-      "POST " + PREFIX + "/vectors/upsert", new Resolver(Source.BODY_JSON, PineconeBodies::upsert),
-      "POST " + PREFIX + "/query", new Resolver(Source.BODY_QUERY, null),
-      "GET " + PREFIX + "/vectors/fetch", new Resolver(Source.QUERY, null),
-      "POST " + PREFIX + "/vectors/fetch_by_metadata", new Resolver(Source.BODY_JSON, PineconeBodies::fetchByMetadata),
-      "POST " + PREFIX + "/vectors/update", new Resolver(Source.BODY_JSON, PineconeBodies::update),
-      "POST " + PREFIX + "/vectors/delete", new Resolver(Source.BODY_JSON, PineconeBodies::delete),
-      "GET " + PREFIX + "/vectors/list", new Resolver(Source.QUERY, null),
-      "GET " + PREFIX + "/namespaces/{namespace}", new Resolver(Source.PATH, null),
-      "DELETE " + PREFIX + "/namespaces/{namespace}", new Resolver(Source.PATH, null));
+  private final Map<String, Resolver> resolvers = Map.ofEntries(
+      Map.entry("POST " + PREFIX + "/describe_index_stats", new Resolver(Source.KEY, null)),
+      Map.entry("GET " + PREFIX + "/namespaces", new Resolver(Source.KEY, null)),
+      Map.entry("POST " + PREFIX + "/vectors/upsert", new Resolver(Source.BODY_JSON, PineconeBodies::upsert)),
+      Map.entry("POST " + PREFIX + "/query", new Resolver(Source.BODY_QUERY, null)),
+      Map.entry("GET " + PREFIX + "/vectors/fetch", new Resolver(Source.QUERY, null)),
+      Map.entry("POST " + PREFIX + "/vectors/fetch_by_metadata", new Resolver(Source.BODY_JSON, PineconeBodies::fetchByMetadata)),
+      Map.entry("POST " + PREFIX + "/vectors/update", new Resolver(Source.BODY_JSON, PineconeBodies::update)),
+      Map.entry("POST " + PREFIX + "/vectors/delete", new Resolver(Source.BODY_JSON, PineconeBodies::delete)),
+      Map.entry("GET " + PREFIX + "/vectors/list", new Resolver(Source.QUERY, null)),
+      Map.entry("GET " + PREFIX + "/namespaces/{namespace}", new Resolver(Source.PATH, null)),
+      Map.entry("DELETE " + PREFIX + "/namespaces/{namespace}", new Resolver(Source.PATH, null)));
 
   /**
-   * @param presented which local namespaces listings and statistics show (cluster mode: those owned here)
-   * @param remoteKeyNamespace the namespace of a namespace key not known on this server (cluster
-   *     mode: asked of the other nodes), or null
+   * @param cluster which local namespaces listings and statistics show (cluster mode: those owned
+   *     here), and what other nodes know: the namespace of a key, the settings of a namespace
    */
-  public PineconeRoutes(NamespaceManager manager, JsonBodies bodies, PineconeConfig config, Predicate<String> presented,
-      Function<String, String> remoteKeyNamespace) {
+  public PineconeRoutes(NamespaceManager manager, JsonBodies bodies, PineconeConfig config, ClusterHooks cluster) {
     this.manager = manager;
     this.bodies = bodies;
     this.config = config;
-    this.remoteKeyNamespace = remoteKeyNamespace;
-    this.control = new PineconeControl(manager, bodies, config);
-    this.data = new PineconeData(manager, bodies, control, presented);
+    this.cluster = cluster;
+    this.control = new PineconeControl(manager, bodies, config, cluster);
+    this.data = new PineconeData(manager, bodies, control, cluster::presents);
   }
 
   public void register(RoutesConfig routes) {
@@ -124,7 +127,15 @@ public final class PineconeRoutes {
     if (resolver == null) {
       return;
     }
+    if (resolver.source() == Source.KEY) {
+      String named = keyNamespace(ctx);
+      if (named != null) {
+        RequestNamespace.set(ctx, named);
+      }
+      return;
+    }
     String given = switch (resolver.source()) {
+      case KEY -> throw new IllegalStateException("handled above");
       case PATH -> ctx.pathParam("namespace");
       case QUERY -> ctx.queryParam("namespace");
       case BODY_JSON, BODY_QUERY -> parsedNamespace(ctx, resolver);
@@ -151,11 +162,17 @@ public final class PineconeRoutes {
 
   /** The namespace of a request that names none: its namespace key's, else the configured default. */
   private String defaultNamespace(Context ctx) {
+    String named = keyNamespace(ctx);
+    return named != null ? named : config.defaultNamespace();
+  }
+
+  /** The namespace the request's namespace key names (asked of the cluster when not known here), or null. */
+  private String keyNamespace(Context ctx) {
     String key = Authenticator.credentials(ctx);
     String named = manager.keys().namespaceNamedBy(key);
     if (named == null && key != null && io.vecstore.core.auth.ApiKeys.idOf(key) != null) {
-      named = remoteKeyNamespace.apply(key);
+      named = cluster.namespaceNamedBy(key);
     }
-    return named != null ? named : config.defaultNamespace();
+    return named;
   }
 }

@@ -61,7 +61,8 @@ public final class ClusterRuntime implements AutoCloseable {
     check.replicatedBy(replicas);
     ReplicaRoutes replicaRoutes = new ReplicaRoutes(this::node, manager, replicas::lag);
     InternalRoutes internal = new InternalRoutes(this::node, manager, replicaRoutes, replicas);
-    this.rest = new RestRouting(this::node, manager, check, metrics, client, internal, config.maxBodyBytes());
+    this.rest = new RestRouting(this::node, manager, check, metrics, client, internal, config.maxBodyBytes(),
+        config.pinecone());
     this.grpc = new GrpcRouting(this::node, check, metrics);
     this.copies = new LocalCopies(manager, this::node);
     this.mover = new NamespaceMover(manager, client, metrics, copies::handedOff, this::node, replicaRoutes);

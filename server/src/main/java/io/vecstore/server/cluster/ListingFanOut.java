@@ -19,8 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The cluster-wide REST listings, {@code GET /admin/namespaces}, {@code /admin/stats} and
- * {@code /admin/usage}: asked of every live node, this one too (each answers for what it owns,
+ * The cluster-wide REST listings, {@code GET /admin/namespaces}, {@code /admin/stats},
+ * {@code /admin/usage}, and Pinecone's {@code GET /pinecone/namespaces} and
+ * {@code POST /pinecone/describe_index_stats}: asked of every live node, this one too (each answers for what it owns,
  * and, the request being marked forwarded, does not ask the others again), then merged by
  * {@link ListingMerge}. Nodes that do not answer are named in {@link #UNREACHABLE}; a node's
  * refusal is the answer, as one node would give it.
@@ -33,10 +34,22 @@ final class ListingFanOut {
   static final String UNREACHABLE = "X-VecStore-Unreachable-Nodes";
 
   private final NodeClient client;
+  private final long maxBodyBytes;
 
-  ListingFanOut(NodeClient client) {
+  ListingFanOut(NodeClient client, long maxBodyBytes) {
     this.client = client;
+    this.maxBodyBytes = maxBodyBytes;
   }
+
+  /** Whether a route is one of the cluster-wide listings. */
+  static boolean isListing(String method, String template) {
+    return method.equals("GET") && (template.equals("/admin/namespaces") || template.equals("/admin/stats")
+        || template.equals("/admin/usage") || template.equals(PINECONE_NAMESPACES))
+        || method.equals("POST") && template.equals(PINECONE_STATS);
+  }
+
+  private static final String PINECONE_NAMESPACES = "/pinecone/namespaces";
+  private static final String PINECONE_STATS = "/pinecone/describe_index_stats";
 
   /** Asks every live node (this one too) for what it owns and merges the answers. */
   boolean fanOut(Context ctx, ClusterNode n, String template) {
@@ -51,9 +64,15 @@ final class ListingFanOut {
     String path = ctx.req().getRequestURI() + (query.isEmpty() ? "" : "?" + query);
     List<NodeInfo> nodes = new ArrayList<>(n.liveNodes().values());
     List<CompletableFuture<HttpResponse<byte[]>>> calls = new ArrayList<>();
+    byte[] body = ctx.method().name().equals("POST") ? RestForwarding.body(ctx, maxBodyBytes) : null;
     for (NodeInfo target : nodes) {
       HttpRequest.Builder request = client.request(target.advertiseUrl(), path, Duration.ofSeconds(30))
-          .header(Forwarder.FORWARDED_BY, n.nodeId()).GET();
+          .header(Forwarder.FORWARDED_BY, n.nodeId());
+      if (body != null) {
+        request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+      } else {
+        request.GET();
+      }
       String auth = ctx.header("Authorization");
       String apiKey = ctx.header("Api-Key");
       if (auth != null) {
@@ -92,6 +111,11 @@ final class ListingFanOut {
         ctx.json(ListingMerge.page(answers, limit == null || limit.isEmpty() ? 100 : Integer.parseInt(limit)));
       }
       case "/admin/stats" -> ctx.json(ListingMerge.sum(answers));
+      case PINECONE_NAMESPACES -> {
+        String limit = ctx.queryParam("limit");
+        ctx.json(ListingMerge.pineconeNamespaces(answers, limit == null || limit.isEmpty() ? 100 : Integer.parseInt(limit)));
+      }
+      case PINECONE_STATS -> ctx.json(ListingMerge.pineconeStats(answers));
       default -> usage(ctx, answers, csv);
     }
     return true;

@@ -49,6 +49,56 @@ final class ListingMerge {
     return out;
   }
 
+  /** Merges pages of Pinecone's namespace list ({@code name}, {@code pagination.next}, {@code total_count}). */
+  static ObjectNode pineconeNamespaces(List<JsonNode> pages, int limit) {
+    List<JsonNode> all = new ArrayList<>();
+    long total = 0;
+    boolean more = false;
+    for (JsonNode p : pages) {
+      p.path("namespaces").forEach(all::add);
+      total += p.path("total_count").asLong();
+      more |= p.path("pagination").path("next").isTextual();
+    }
+    all.sort(Comparator.comparing(n -> n.path("name").asText()));
+    more |= all.size() > limit;
+    ObjectNode out = JsonCodec.MAPPER.createObjectNode();
+    ArrayNode list = out.putArray("namespaces");
+    all.stream().limit(limit).forEach(list::add);
+    if (more && !list.isEmpty()) {
+      out.putObject("pagination").put("next", cursor(list.get(list.size() - 1).path("name").asText()));
+    }
+    out.put("total_count", total);
+    return out;
+  }
+
+  /**
+   * Merges Pinecone index statistics: the namespaces of every node, their total, and the index's
+   * dimension and metric from the node that holds its default namespace (the one that knows a
+   * dimension), else the first.
+   */
+  static ObjectNode pineconeStats(List<JsonNode> answers) {
+    ObjectNode out = JsonCodec.MAPPER.createObjectNode();
+    ObjectNode namespaces = out.putObject("namespaces");
+    Map<String, JsonNode> sorted = new TreeMap<>();
+    long total = 0;
+    JsonNode shape = answers.isEmpty() ? JsonCodec.MAPPER.createObjectNode() : answers.getFirst();
+    for (JsonNode a : answers) {
+      a.path("namespaces").properties().forEach(e -> sorted.put(e.getKey(), e.getValue()));
+      total += a.path("totalVectorCount").asLong();
+      if (a.has("dimension") && !shape.has("dimension")) {
+        shape = a;
+      }
+    }
+    sorted.forEach(namespaces::set);
+    if (shape.has("dimension")) {
+      out.set("dimension", shape.get("dimension"));
+    }
+    out.put("totalVectorCount", total);
+    out.set("metric", shape.path("metric").isTextual() ? shape.get("metric") : JsonCodec.MAPPER.getNodeFactory().textNode("cosine"));
+    out.put("vectorType", "dense");
+    return out;
+  }
+
   /** The cursor a single server hands out after {@code id} (NamespaceRegistry's encoding). */
   static String cursor(String id) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(id.getBytes(StandardCharsets.UTF_8));

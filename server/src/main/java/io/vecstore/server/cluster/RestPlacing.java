@@ -108,8 +108,13 @@ final class RestPlacing {
 
   /** The {@code id} of a JSON body, or null for the handler to refuse. */
   static String idOf(JsonNode body) {
-    JsonNode id = body == null ? null : body.get("id");
-    return id != null && id.isTextual() ? id.asText() : null;
+    return textOf(body, "id");
+  }
+
+  /** A text field of a JSON body, or null for the handler to refuse. */
+  static String textOf(JsonNode body, String field) {
+    JsonNode value = body == null ? null : body.get(field);
+    return value != null && value.isTextual() ? value.asText() : null;
   }
 
   /** The {@code replication_factor} of a create's body when it is a whole number, else null (the handler checks it). */

@@ -10,7 +10,8 @@ import io.vecstore.core.error.UnavailableException;
 import io.vecstore.core.meta.NamespaceIds;
 import io.vecstore.core.namespace.NamespaceManager;
 import io.vecstore.http.ClusterHooks;
-import java.util.Map;
+import io.vecstore.http.RequestNamespace;
+import io.vecstore.http.pinecone.PineconeConfig;
 import java.util.function.Supplier;
 
 /**
@@ -25,9 +26,12 @@ import java.util.function.Supplier;
  *   <li>Creates and imports, after authentication: the namespace is placed first (least loaded
  *       node; an import of a local Lucene index on this node), then created on its owner
  *       ({@link RestPlacing}).
- *   <li>{@code GET /admin/namespaces}, {@code /admin/stats}, {@code /admin/usage}, after
- *       authentication: asked of every live node (each answers for what it owns) and merged
- *       ({@link ListingFanOut}).
+ *   <li>{@code GET /admin/namespaces}, {@code /admin/stats}, {@code /admin/usage} and Pinecone's
+ *       namespace list and index statistics, after authentication: asked of every live node
+ *       (each answers for what it owns) and merged ({@link ListingFanOut}).
+ *   <li>Pinecone's routes route as ours: by the namespace they resolved ({@link RequestNamespace});
+ *       a namespace created through them is placed like ours, and the index's create places its
+ *       default namespace.
  * </ul>
  *
  * A request whose forward finds the namespace moved ({@code not_owner}) is routed again from a
@@ -44,16 +48,20 @@ final class RestRouting implements ClusterHooks {
   private final RestForwarding forwarding;
   private final RestPlacing placing;
   private final ListingFanOut listings;
+  private final ClusterLookups lookups;
+  private final PineconeConfig pinecone;
 
   RestRouting(Supplier<ClusterNode> node, NamespaceManager manager, OwnershipCheck check, ClusterMetrics metrics,
-      NodeClient client, InternalRoutes internal, long maxBodyBytes) {
+      NodeClient client, InternalRoutes internal, long maxBodyBytes, PineconeConfig pinecone) {
+    this.lookups = new ClusterLookups(node, manager, client);
+    this.pinecone = pinecone;
     this.node = node;
     this.manager = manager;
     this.check = check;
     this.internal = internal;
     this.forwarding = new RestForwarding(node, check, metrics, maxBodyBytes);
     this.placing = new RestPlacing(check, forwarding, maxBodyBytes);
-    this.listings = new ListingFanOut(client);
+    this.listings = new ListingFanOut(client, maxBodyBytes);
   }
 
   @Override
@@ -99,8 +107,14 @@ final class RestRouting implements ClusterHooks {
     if (method.equals("POST") && template.equals("/admin/namespaces/import-lucene")) {
       return placing.place(ctx, RestPlacing.idOf(placing.jsonBody(ctx)), forwarded, true);
     }
-    if (method.equals("GET") && !forwarded
-        && (template.equals("/admin/namespaces") || template.equals("/admin/stats") || template.equals("/admin/usage"))) {
+    if (method.equals("POST") && template.equals(PINECONE_NAMESPACES)) {
+      return placing.place(ctx, RestPlacing.textOf(placing.jsonBody(ctx), "name"), forwarded, false);
+    }
+    if (method.equals("POST") && template.equals(PINECONE_INDEXES) && pinecone.defaultNamespace() != null) {
+      return placing.place(ctx, pinecone.defaultNamespace(), forwarded, false); // creates the default namespace
+    }
+    if (!forwarded && ListingFanOut.isListing(method, template) && RequestNamespace.of(ctx) == null) {
+      // (a Pinecone listing with a namespace key is about its namespace only: routed to it as a namespace route)
       return listings.fanOut(ctx, forwarding.joined(), template);
     }
     String id = namespaceOf(ctx);
@@ -132,8 +146,9 @@ final class RestRouting implements ClusterHooks {
     if (n == null) {
       return;
     }
-    if (ctx.method().name().equals("DELETE") && template.equals("/admin/namespaces/{id}") && ctx.statusCode() == 200
-        && (id = namespaceOf(ctx)) != null) {
+    boolean deleted = template.equals("/admin/namespaces/{id}") && ctx.statusCode() == 200
+        || template.equals(PINECONE_NAMESPACES + "/{namespace}") && ctx.statusCode() == 202;
+    if (ctx.method().name().equals("DELETE") && deleted && (id = namespaceOf(ctx)) != null) {
       RoutingSteps.release(n, id);
     } else if (claimed != null && ctx.statusCode() / 100 == 4 && ctx.statusCode() != 409
         && (id = ctx.attribute(RestPlacing.CLAIMED_ID)) != null && !manager.ids().contains(id)) {
@@ -172,9 +187,23 @@ final class RestRouting implements ClusterHooks {
   }
 
   @Override
+  public String namespaceNamedBy(String presentedKey) {
+    return lookups.namespaceOfKey(presentedKey);
+  }
+
+  @Override
+  public JsonNode remoteNamespace(String namespaceId) {
+    return lookups.remoteNamespace(namespaceId);
+  }
+
+  @Override
   public void addRoutes(RoutesConfig routes) {
     internal.register(routes);
+    lookups.register(routes);
   }
+
+  private static final String PINECONE_NAMESPACES = "/pinecone/namespaces";
+  private static final String PINECONE_INDEXES = "/pinecone/indexes";
 
   /** The matched route's template, or "" (never the raw path: it holds namespace ids). */
   static String template(Context ctx) {
@@ -201,12 +230,14 @@ final class RestRouting implements ClusterHooks {
     return template(ctx).startsWith(InternalRoutes.PREFIX);
   }
 
-  /** The namespace of a namespace route ({@code {id}} of an admin route, {@code {ns}} of a data route), else null. */
+  /**
+   * The namespace of a namespace route ({@code {id}} of an admin route, {@code {ns}} of a data
+   * route, the resolved namespace of a Pinecone route), else null.
+   */
   static String namespaceOf(Context ctx) {
-    Map<String, String> params = ctx.pathParamMap();
-    String id = params.get("ns");
+    String id = RequestNamespace.of(ctx);
     if (id == null && template(ctx).startsWith("/admin/namespaces/{id}")) {
-      id = params.get("id");
+      id = ctx.pathParamMap().get("id");
     }
     return id;
   }
