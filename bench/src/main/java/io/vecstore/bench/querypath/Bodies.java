@@ -36,6 +36,14 @@ final class Bodies {
     return b.append(",\"k\":").append(k).append(",\"num_candidates\":").append(numCandidates).append('}').toString();
   }
 
+  /** The same query as a Pinecone client sends it to {@code POST /pinecone/query}. */
+  static String pineconeQuery(String namespace, float[] vector, int k, int numCandidates) {
+    StringBuilder b = new StringBuilder(vector.length * 12 + 80);
+    b.append("{\"namespace\":\"").append(namespace).append("\",\"topK\":").append(k).append(",\"vector\":");
+    vector(b, vector);
+    return b.append(",\"maxCandidates\":").append(numCandidates).append('}').toString();
+  }
+
   private static void vector(StringBuilder b, float[] v) {
     b.append('[');
     for (int i = 0; i < v.length; i++) {

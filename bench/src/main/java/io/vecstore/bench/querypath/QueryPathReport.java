@@ -37,6 +37,8 @@ final class QueryPathReport {
   static final double SEARCH_LIMIT = 1.25;
   static final double P99_SLACK_US = 1000;
   static final double INGEST_LIMIT = 0.9;
+  /** The Pinecone-compatible query must cost no more than ours: at least this share of its QPS. */
+  static final double PINECONE_LIMIT = 0.95;
 
   /** Machine keys: the share of the CPU others used during the whole run, and while wrk and raw Lucene measured. */
   static final String OTHERS_SHARE_RUN = "others_cpu_share_run";
@@ -66,6 +68,7 @@ final class QueryPathReport {
   private final Map<Integer, Target> search = new HashMap<>();
   private Target oneVectorP99;
   private final Map<Integer, Target> realP99 = new HashMap<>();
+  private final Map<Integer, Target> pinecone = new HashMap<>();
   private final Target ingest;
 
   QueryPathReport(QueryPathResults results) {
@@ -97,8 +100,20 @@ final class QueryPathReport {
               get(Probe.REAL, nc, c).p99Us(), true, limit)));
         }
       }
+      for (int nc : results.options().candidates()) {
+        Target t = add(new Target("QPS of /pinecone/query / QPS of our query route, num_candidates " + nc, c,
+            pineconeShare(nc, c), false, PINECONE_LIMIT));
+        if (c == single) {
+          pinecone.put(nc, t);
+        }
+      }
     }
     ingest = add(new Target("ingest ratio HTTP / raw Lucene", 1, results.ingest().ratio(), false, INGEST_LIMIT));
+  }
+
+  /** The Pinecone-compatible route's QPS as a share of our own query route's, same queries. */
+  private double pineconeShare(int nc, int c) {
+    return get(Probe.PINECONE, nc, c).perSecond() / get(Probe.REAL, nc, c).perSecond();
   }
 
   private Target add(Target t) {
@@ -234,6 +249,10 @@ final class QueryPathReport {
       row(md, String.format(Locale.ROOT, "query, %,d vectors, num_candidates %d", r.ingest().vectors(), nc), Probe.REAL, nc, cs);
     }
     for (int nc : o.candidates()) {
+      row(md, String.format(Locale.ROOT, "`/pinecone/query`, %,d vectors, maxCandidates %d", r.ingest().vectors(), nc),
+          Probe.PINECONE, nc, cs);
+    }
+    for (int nc : o.candidates()) {
       row(md, String.format(Locale.ROOT, "raw Lucene, num_candidates %d (c threads)", nc), Probe.LUCENE, nc, cs);
     }
     md.append("\nThe same rounds timed by the wrk script itself, per request and uncorrected (µs):\n\n| request |");
@@ -268,6 +287,10 @@ final class QueryPathReport {
     for (int nc : o.candidates()) {
       derivedRow(md, "p99, real-set query, nc " + nc, cs, d -> us(get(Probe.REAL, nc, d.connections()).p99Us()),
           mark(realP99.get(nc)));
+    }
+    for (int nc : o.candidates()) {
+      derivedRow(md, "QPS of /pinecone/query / QPS of our query route, nc " + nc, cs,
+          d -> ratio(pineconeShare(nc, d.connections())), mark(pinecone.get(nc)));
     }
     // The same comparison on the script's uncorrected timings: when only the corrected p99 misses,
     // stalls (a pause of the server or of the machine) made the tail, not the requests' own work.

@@ -33,6 +33,8 @@ record QueryPathResults(
     ONE_VECTOR("one_vector", "query, namespace of 1 vector"),
     /** A query on the real namespace at a num_candidates. */
     REAL("real", "query, real set"),
+    /** The same query through the Pinecone-compatible route, {@code POST /pinecone/query}. */
+    PINECONE("pinecone", "Pinecone-compatible query, real set"),
     /** Raw Lucene in process (not wrk: threads of the bench). */
     LUCENE("lucene", "raw Lucene in process");
 

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The wrk part of a query-path run: {@code GET /health}, a query on the 1-vector namespace and
- * queries on the real namespace at each num_candidates, each with its own generated script. First
+ * queries on the real namespace at each num_candidates, through our route and through the
+ * Pinecone-compatible one, each with its own generated script. First
  * one strict warm-up round per kind (at the largest connection count), then {@code rounds} rounds,
  * each going once through every connection count and kind (interleaved, so a drift of the
  * machine's load hits all kinds alike); the best round (lowest mean) of each (kind, connections)
@@ -26,7 +27,7 @@ final class WrkRounds {
   /** A request kind as wrk sends it: its script and URL. */
   private record Kind(Probe probe, int numCandidates, Path script, String url) {
     String label() {
-      return probe == Probe.REAL ? probe.key + " nc=" + numCandidates : probe.key;
+      return numCandidates > 0 ? probe.key + " nc=" + numCandidates : probe.key;
     }
   }
 
@@ -55,6 +56,11 @@ final class WrkRounds {
     for (int nc : o.candidates()) {
       kinds.add(kind(Probe.REAL, nc, "POST", "/v1/namespaces/" + QueryPathBench.REAL_NAMESPACE + "/query",
           queryBodies(queries, nc), url));
+      List<String> pinecone = new ArrayList<>(queries.length);
+      for (float[] q : queries) {
+        pinecone.add(Bodies.pineconeQuery(QueryPathBench.REAL_NAMESPACE, q, QueryPathOptions.K, nc));
+      }
+      kinds.add(kind(Probe.PINECONE, nc, "POST", "/pinecone/query", pinecone, url));
     }
     int warmConnections = o.connections().stream().mapToInt(Integer::intValue).max().orElseThrow();
     Map<String, Long> failures = new LinkedHashMap<>();

@@ -67,8 +67,8 @@ class QueryPathQuickRunTest {
       assertTrue(m.has("uncorrected"), key + ": " + m);
       assertEquals(0, m.get("non_2xx").asLong(), key);
     }
-    assertEquals(Set.of("health/c1", "one_vector/c1", "real40/c1", "real100/c1", "health/c2", "one_vector/c2", "real40/c2",
-        "real100/c2"), http);
+    assertEquals(Set.of("health/c1", "one_vector/c1", "real40/c1", "real100/c1", "pinecone40/c1", "pinecone100/c1",
+        "health/c2", "one_vector/c2", "real40/c2", "real100/c2", "pinecone40/c2", "pinecone100/c2"), http);
     Set<String> lucene = new HashSet<>();
     for (JsonNode m : root.get("lucene")) {
       String key = m.get("num_candidates").asInt() + "/t" + m.get("connections").asInt();
@@ -110,14 +110,17 @@ class QueryPathQuickRunTest {
         assertTrue(Double.isFinite(s.get("ratio").asDouble()), s.toString());
       }
     }
-    // request work, two search ratios, three p99s, ingest: judged, not asserted
-    assertEquals(7, root.get("targets").size(), root.get("targets").toString());
+    // request work, two search ratios, three p99s, ingest, and the Pinecone route's QPS share at
+    // two candidate counts and two connection counts: judged, not asserted
+    assertEquals(11, root.get("targets").size(), root.get("targets").toString());
     for (JsonNode t : root.get("targets")) {
       assertTrue(t.get("met").isBoolean() && t.get("limit").asDouble() > 0, t.toString());
     }
     String md = Files.readString(out.resolve("query-path.md"));
     assertTrue(md.contains("| `GET /health` (bare round trip) |"), md);
     assertTrue(md.contains("search inside server / raw Lucene, nc 100"), md);
+    assertTrue(md.contains("| `/pinecone/query`, "), md);
+    assertTrue(md.contains("QPS of /pinecone/query / QPS of our query route, nc 40"), md);
     assertTrue(Files.size(out.resolve("query-path-server.log")) > 0);
   }
 

@@ -17,8 +17,9 @@ import java.util.Map;
 /**
  * The response bodies of the Pinecone-compatible routes, with Pinecone's field names (camelCase on
  * the data plane, snake_case in namespace listings and the control plane, as its API has them).
- * A field without a value is left out, never sent as null. Billing figures Pinecone reports
- * ({@code usage.readUnits}, {@code indexFullness}) have no VecStore counterpart and are left out.
+ * A field without a value is left out, never sent as null. Pinecone's read units
+ * ({@code usage.readUnits}) have no VecStore counterpart and are left out; {@code indexFullness}
+ * is the quota utilization (see {@link #stats}).
  * Stateless, thread-safe.
  */
 public final class PineconeViews {
@@ -109,9 +110,12 @@ public final class PineconeViews {
   /**
    * describe_index_stats: vectors per namespace and in all.
    *
+   * @param fullness how full the namespaces shown are: the highest quota utilization among them
+   *     (0 to 1; the share of its vector or storage quota a namespace uses), so that 1 means a
+   *     namespace can take no more
    * @param dimension the index's dimension, or null while it has none
    */
-  public static ObjectNode stats(Map<String, Long> counts, Integer dimension, Metric metric) {
+  public static ObjectNode stats(Map<String, Long> counts, double fullness, Integer dimension, Metric metric) {
     ObjectNode n = object();
     ObjectNode namespaces = n.putObject("namespaces");
     long total = 0;
@@ -122,6 +126,7 @@ public final class PineconeViews {
     if (dimension != null) {
       n.put("dimension", dimension);
     }
+    n.put("indexFullness", fullness);
     n.put("totalVectorCount", total);
     n.put("metric", PineconeBodies.metricName(metric));
     n.put("vectorType", "dense");

@@ -3,6 +3,7 @@ package io.vecstore.http.pinecone;
 import io.javalin.http.Context;
 import io.vecstore.core.auth.Principal;
 import io.vecstore.core.error.InvalidRequestException;
+import io.vecstore.core.error.NotFoundException;
 import io.vecstore.core.meta.CreateNamespace;
 import io.vecstore.core.meta.NamespaceInfo;
 import io.vecstore.core.namespace.NamespaceManager;
@@ -75,7 +76,14 @@ final class PineconeData {
     var request = parsed(ctx, PineconeBodies.Update.class);
     String ns = namespace(ctx);
     if (request.id() != null) {
-      manager.update(ns, request.id(), request.values(), request.setMetadata());
+      try {
+        manager.update(ns, request.id(), request.values(), request.setMetadata());
+      } catch (NotFoundException e) {
+        if (!e.code().equals("vector_not_found")) {
+          throw e;
+        }
+        // Pinecone's update does not check that the id exists: a missing one is a no-op, 200.
+      }
       ctx.json(PineconeViews.empty());
     } else {
       var count = manager.updateByFilter(ns, request.filter(), request.setMetadata(), request.dryRun());
@@ -107,24 +115,30 @@ final class PineconeData {
   void stats(Context ctx) {
     PineconeBodies.stats(bodies.readOptional(ctx));
     Map<String, Long> counts = new TreeMap<>();
+    double fullness = 0;
     PineconeControl.Shape shape;
     if (Authenticator.principal(ctx) instanceof Principal.NamespaceKey(var key)) {
       NamespaceInfo info = manager.get(key.namespace());
       if (info.available()) {
         counts.put(key.namespace(), info.vectorCount());
+        fullness = info.quotaUtilization();
       }
       shape = new PineconeControl.Shape(info.meta().dimension(), info.meta().metric());
     } else {
       String cursor = null;
       do {
         NamespacePage page = manager.list(SCAN_PAGE, cursor, null, null, presented);
-        page.namespaces().stream().filter(NamespaceInfo::available)
-            .forEach(info -> counts.put(info.meta().id(), info.vectorCount()));
+        for (NamespaceInfo info : page.namespaces()) {
+          if (info.available()) {
+            counts.put(info.meta().id(), info.vectorCount());
+            fullness = Math.max(fullness, info.quotaUtilization());
+          }
+        }
         cursor = page.nextCursor();
       } while (cursor != null);
       shape = control.shape();
     }
-    ctx.json(PineconeViews.stats(counts, shape.dimension(), shape.metric()));
+    ctx.json(PineconeViews.stats(counts, fullness, shape.dimension(), shape.metric()));
   }
 
   void listNamespaces(Context ctx) {

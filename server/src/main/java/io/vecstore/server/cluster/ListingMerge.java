@@ -72,7 +72,8 @@ final class ListingMerge {
   }
 
   /**
-   * Merges Pinecone index statistics: the namespaces of every node, their total, and the index's
+   * Merges Pinecone index statistics: the namespaces of every node, their total, the fullest
+   * namespace's quota utilization, and the index's
    * dimension and metric from the node that holds its default namespace (the one that knows a
    * dimension), else the first.
    */
@@ -81,10 +82,12 @@ final class ListingMerge {
     ObjectNode namespaces = out.putObject("namespaces");
     Map<String, JsonNode> sorted = new TreeMap<>();
     long total = 0;
+    double fullness = 0;
     JsonNode shape = answers.isEmpty() ? JsonCodec.MAPPER.createObjectNode() : answers.getFirst();
     for (JsonNode a : answers) {
       a.path("namespaces").properties().forEach(e -> sorted.put(e.getKey(), e.getValue()));
       total += a.path("totalVectorCount").asLong();
+      fullness = Math.max(fullness, a.path("indexFullness").asDouble());
       if (a.has("dimension") && !shape.has("dimension")) {
         shape = a;
       }
@@ -93,6 +96,7 @@ final class ListingMerge {
     if (shape.has("dimension")) {
       out.set("dimension", shape.get("dimension"));
     }
+    out.put("indexFullness", fullness);
     out.put("totalVectorCount", total);
     out.set("metric", shape.path("metric").isTextual() ? shape.get("metric") : JsonCodec.MAPPER.getNodeFactory().textNode("cosine"));
     out.put("vectorType", "dense");
