@@ -616,15 +616,15 @@ test(`client ${VERSION} (${MAJOR}): the test's fetch refuses every host but loop
   assert.match(String(error.cause?.cause?.message ?? error.cause?.message), /test guard: refusing a request to https:\/\/api\.pinecone\.io/);
 });
 
-test(`client ${VERSION} (${MAJOR}): integrated records (server-side embedding) are refused with 501`, async () => {
-  // 5xx responses go through the client's retry wrapper: with maxRetries 0 the user sees
-  // PineconeMaxRetriesExceededError, not the 501 itself (with the default 3 retries, after 4 requests)
+test(`client ${VERSION} (${MAJOR}): integrated records (server-side embedding) are refused with a message the user sees`, async () => {
+  // 400 not_supported, not a 5xx: the clients retry every 5xx and then report only that the
+  // retries ran out, so the server's explanation would never reach the user.
   for (const call of [
     () => index.upsertRecords({ records: [{ id: 'r1', text: 'hello' }] }),
     () => index.searchRecords({ query: { topK: 3, inputs: { text: 'hello' } } }),
   ]) {
-    const { responses } = await rejects(call(), 'PineconeMaxRetriesExceededError');
-    assert.deepEqual(responses.map((r) => r.status), [501]);
+    const { responses } = await rejects(call(), 'PineconeBadRequestError', /Integrated inference .* is not supported/);
+    assert.deepEqual(responses.map((r) => r.status), [400]);
     assert.match(responses[0].url, new RegExp(`^${HOST}/records/namespaces/${NS}/(upsert|search)$`));
   }
 });
