@@ -80,10 +80,14 @@ public final class ErrorResponses {
 
   /** Writes an error response: Pinecone's body shape under {@link #PINECONE_PREFIX}, ours elsewhere. */
   public static void write(Context ctx, int status, String code, String message, Map<String, Object> details) {
-    byte[] body = isPinecone(ctx.path())
+    ctx.status(status).contentType("application/json").result(body(ctx.path(), status, code, message, details));
+  }
+
+  /** The error body for a request to {@code path}: Pinecone's shape under {@link #PINECONE_PREFIX}, ours elsewhere. */
+  static byte[] body(String path, int status, String code, String message, Map<String, Object> details) {
+    return path != null && isPinecone(path)
         ? JsonCodec.toBytes(PineconeViews.error(code.equals(NOT_SUPPORTED) ? 12 : grpcCode(status), message, code, details))
         : body(code, message, details);
-    ctx.status(status).contentType("application/json").result(body);
   }
 
   /** The code of a Pinecone feature VecStore does not have (gRPC UNIMPLEMENTED in Pinecone's body). */

@@ -27,7 +27,9 @@ public final class JettyErrorHandler extends ErrorHandler {
   protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
       Callback callback) {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.write(true, ByteBuffer.wrap(ErrorResponses.body(codeOf(code), describe(code, message), Map.of())), callback);
+    String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
+    response.write(true, ByteBuffer.wrap(ErrorResponses.body(path, code, codeOf(code), describe(code, message), Map.of())),
+        callback);
   }
 
   @Override

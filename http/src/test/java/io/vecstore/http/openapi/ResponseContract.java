@@ -23,6 +23,7 @@ public final class ResponseContract {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final OpenApiDocument DOC = OpenApiDocument.DOCUMENT;
   private static final String ERROR = "/components/schemas/Error";
+  private static final String PINECONE_ERROR = "/components/schemas/PineconeError";
   /** What the HTTP server itself may answer before any route, on any path (see the document's description). */
   private static final Set<Integer> BEFORE_ROUTING = Set.of(400, 404, 405, 413, 414, 431, 503);
 
@@ -46,19 +47,20 @@ public final class ResponseContract {
         || raw.startsWith("/internal/")) {
       return List.of(); // static files, and node-to-node routes the document leaves out on purpose
     }
+    if (isServerLevel(status, body)) {
+      return validateJson(ERROR, contentType, body); // Jetty's own refusal, in our shape on every path
+    }
     OpenApiDocument.Operation op = DOC.find(method, raw, o -> registered.contains(o.key()));
     if (op == null) {
       if (!BEFORE_ROUTING.contains(status)) {
         return List.of("no operation documents " + method + " " + raw + ", and " + status
             + " is not an answer the server gives before routing");
       }
-      return validateJson(ERROR, contentType, body);
+      // An unknown route or method: under /pinecone in Pinecone's error shape, elsewhere in ours.
+      return validateJson(raw.equals("/pinecone") || raw.startsWith("/pinecone/") ? PINECONE_ERROR : ERROR, contentType, body);
     }
     String responsePointer = op.pointer() + "/responses/" + status;
     if (DOC.at(responsePointer).isMissingNode()) {
-      if (isServerLevel(status, body)) {
-        return validateJson(ERROR, contentType, body);
-      }
       return List.of(op.operationId() + " does not document status " + status + " (documented: " + op.statuses() + ")");
     }
     String response = DOC.resolve(responsePointer);
