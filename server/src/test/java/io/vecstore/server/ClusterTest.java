@@ -97,6 +97,19 @@ class ClusterTest {
     keyFile = Files.writeString(dir.resolve("admin.key"), ADMIN_KEY);
   }
 
+  /** On a failure, the last lines of every node's log: what the cluster was doing (the data directories are gone). */
+  @org.junit.jupiter.api.extension.RegisterExtension
+  final org.junit.jupiter.api.extension.TestWatcher nodeLogs = new org.junit.jupiter.api.extension.TestWatcher() {
+    @Override
+    public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
+      for (ServerProcess p : List.copyOf(processes)) {
+        List<String> lines = List.of(p.log().split("\n"));
+        System.out.println("--- last lines of a node's log ---\n"
+            + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size())));
+      }
+    }
+  };
+
   @AfterEach
   void stopAll() throws Exception {
     channels.forEach(ManagedChannel::shutdownNow);
