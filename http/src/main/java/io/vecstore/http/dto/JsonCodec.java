@@ -2,11 +2,13 @@ package io.vecstore.http.dto;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -69,6 +71,31 @@ public final class JsonCodec {
       // encoding detection reads as UTF-32 but that are not valid UTF-32).
       throw new InvalidRequestException("malformed_json", "Malformed JSON: " + e.getMessage());
     }
+  }
+
+  /** Writes a response straight to a generator (no tree in between). */
+  interface Writing {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  /** The bytes {@code writing} writes, in a buffer sized from {@code sizeHint}. */
+  static byte[] write(int sizeHint, Writing writing) {
+    ByteArrayBuilder out = new ByteArrayBuilder(sizeHint);
+    try (JsonGenerator g = MAPPER.createGenerator(out)) {
+      writing.write(g);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot serialize the response", e);
+    }
+    return out.toByteArray();
+  }
+
+  /** A float array as a JSON array, each value as its shortest exact text. */
+  static void writeFloats(JsonGenerator g, float[] values) throws IOException {
+    g.writeStartArray();
+    for (float v : values) {
+      g.writeNumber(v);
+    }
+    g.writeEndArray();
   }
 
   public static byte[] toBytes(Object value) {

@@ -1,7 +1,5 @@
 package io.vecstore.http.dto;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vecstore.core.index.Metric;
@@ -9,8 +7,6 @@ import io.vecstore.core.vector.IdPage;
 import io.vecstore.core.vector.QueryHit;
 import io.vecstore.core.vector.RecordPage;
 import io.vecstore.core.vector.VectorRecord;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
@@ -52,8 +48,7 @@ public final class PineconeViews {
 
   /** The query response, written straight from the hits (the path every query takes). */
   public static byte[] matches(List<QueryHit> hits, String namespace, Metric metric) {
-    ByteArrayBuilder out = new ByteArrayBuilder(256 + 96 * hits.size());
-    try (JsonGenerator g = JsonCodec.MAPPER.createGenerator(out)) {
+    return JsonCodec.write(256 + 96 * hits.size(), g -> {
       g.writeStartObject();
       g.writeArrayFieldStart("matches");
       for (QueryHit h : hits) {
@@ -62,11 +57,7 @@ public final class PineconeViews {
         g.writeNumberField("score", score(h, metric));
         if (h.values() != null) {
           g.writeFieldName("values");
-          g.writeStartArray();
-          for (float v : h.values()) {
-            g.writeNumber(v);
-          }
-          g.writeEndArray();
+          JsonCodec.writeFloats(g, h.values());
         }
         if (h.metadata() != null) {
           g.writeFieldName("metadata");
@@ -77,10 +68,7 @@ public final class PineconeViews {
       g.writeEndArray();
       g.writeStringField("namespace", namespace);
       g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serialize query results", e);
-    }
-    return out.toByteArray();
+    });
   }
 
   /** Fetched vectors: a map from id to vector; ids not found are absent from it. */

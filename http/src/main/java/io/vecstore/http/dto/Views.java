@@ -4,8 +4,6 @@ import io.vecstore.core.meta.MetaCodec;
 import io.vecstore.core.meta.SnapshotInfo;
 import io.vecstore.core.quota.Quotas;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vecstore.core.auth.ApiKeyInfo;
@@ -19,8 +17,6 @@ import io.vecstore.core.meta.NamespaceInfo;
 import io.vecstore.core.meta.NamespaceMeta;
 import io.vecstore.core.namespace.NamespacePage;
 import io.vecstore.core.meta.NamespaceStats;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
@@ -167,8 +163,7 @@ public final class Views {
    * every query takes.
    */
   public static byte[] resultsJson(List<QueryHit> hits) {
-    ByteArrayBuilder out = new ByteArrayBuilder(256 + 96 * hits.size());
-    try (JsonGenerator g = JsonCodec.MAPPER.createGenerator(out)) {
+    return JsonCodec.write(256 + 96 * hits.size(), g -> {
       g.writeStartObject();
       g.writeArrayFieldStart("results");
       for (QueryHit h : hits) {
@@ -182,20 +177,13 @@ public final class Views {
         }
         if (h.values() != null) {
           g.writeFieldName("values");
-          g.writeStartArray();
-          for (float v : h.values()) {
-            g.writeNumber(v);
-          }
-          g.writeEndArray();
+          JsonCodec.writeFloats(g, h.values());
         }
         g.writeEndObject();
       }
       g.writeEndArray();
       g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serialize query results", e);
-    }
-    return out.toByteArray();
+    });
   }
 
   public static ObjectNode vector(VectorRecord r) {

@@ -31,44 +31,54 @@ final class ListingMerge {
 
   /** Merges pages of {@code limit} namespaces each, taken after the same cursor, into one. */
   static ObjectNode page(List<JsonNode> pages, int limit) {
-    List<JsonNode> all = new ArrayList<>();
-    long total = 0;
-    boolean more = false;
-    for (JsonNode p : pages) {
-      p.path("namespaces").forEach(all::add);
-      total += p.path("total").asLong();
-      more |= !p.path("next_cursor").isNull() && !p.path("next_cursor").isMissingNode();
-    }
-    all.sort(Comparator.comparing(n -> n.path("id").asText()));
-    more |= all.size() > limit;
+    Merged m = merge(pages, limit, "id", "total", p -> !p.path("next_cursor").isNull() && !p.path("next_cursor").isMissingNode());
     ObjectNode out = JsonCodec.MAPPER.createObjectNode();
-    ArrayNode list = out.putArray("namespaces");
-    all.stream().limit(limit).forEach(list::add);
-    out.put("next_cursor", more && !list.isEmpty() ? cursor(list.get(list.size() - 1).path("id").asText()) : null);
-    out.put("total", total);
+    out.set("namespaces", m.list());
+    out.put("next_cursor", m.next());
+    out.put("total", m.total());
     return out;
   }
 
   /** Merges pages of Pinecone's namespace list ({@code name}, {@code pagination.next}, {@code total_count}). */
   static ObjectNode pineconeNamespaces(List<JsonNode> pages, int limit) {
+    Merged m = merge(pages, limit, "name", "total_count", p -> p.path("pagination").path("next").isTextual());
+    ObjectNode out = JsonCodec.MAPPER.createObjectNode();
+    out.set("namespaces", m.list());
+    if (m.next() != null) {
+      out.putObject("pagination").put("next", m.next());
+    }
+    out.put("total_count", m.total());
+    return out;
+  }
+
+  /** A merged page: its entries, the cursor after them (null on the last page), the total over all pages. */
+  private record Merged(ArrayNode list, String next, long total) {}
+
+  /**
+   * The first {@code limit} entries of every node's page by {@code idField}, and whether more
+   * follow (a node said so, or more than {@code limit} came together).
+   */
+  private static Merged merge(List<JsonNode> pages, int limit, String idField, String totalField,
+      java.util.function.Predicate<JsonNode> saysMore) {
     List<JsonNode> all = new ArrayList<>();
     long total = 0;
     boolean more = false;
     for (JsonNode p : pages) {
       p.path("namespaces").forEach(all::add);
-      total += p.path("total_count").asLong();
-      more |= p.path("pagination").path("next").isTextual();
+      total += p.path(totalField).asLong();
+      more |= saysMore.test(p);
     }
-    all.sort(Comparator.comparing(n -> n.path("name").asText()));
+    all.sort(Comparator.comparing(n -> n.path(idField).asText()));
     more |= all.size() > limit;
-    ObjectNode out = JsonCodec.MAPPER.createObjectNode();
-    ArrayNode list = out.putArray("namespaces");
+    ArrayNode list = JsonCodec.MAPPER.createArrayNode();
     all.stream().limit(limit).forEach(list::add);
-    if (more && !list.isEmpty()) {
-      out.putObject("pagination").put("next", cursor(list.get(list.size() - 1).path("name").asText()));
-    }
-    out.put("total_count", total);
-    return out;
+    String next = more && !list.isEmpty() ? cursor(list.get(list.size() - 1).path(idField).asText()) : null;
+    return new Merged(list, next, total);
+  }
+
+  /** The cursor a single server hands out after {@code id} (NamespaceRegistry's encoding). */
+  static String cursor(String id) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(id.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -101,11 +111,6 @@ final class ListingMerge {
     out.set("metric", shape.path("metric").isTextual() ? shape.get("metric") : JsonCodec.MAPPER.getNodeFactory().textNode("cosine"));
     out.put("vectorType", "dense");
     return out;
-  }
-
-  /** The cursor a single server hands out after {@code id} (NamespaceRegistry's encoding). */
-  static String cursor(String id) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(id.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Sums the numeric fields of aggregate figures, in the first answer's order. */
