@@ -276,6 +276,11 @@ class PineconeApiTest {
     assertTrue(limited.headers().firstValue("Retry-After").isPresent());
     assertEquals(200, server.put("/admin/namespaces/main/status", "{\"status\":\"read_only\"}").status());
     assertEquals(403, post("/vectors/delete", "{\"deleteAll\":true}").status());
+    // Counted like our routes: in the namespace's usage, and in the request metrics by route template.
+    assertTrue(server.get("/admin/namespaces/main/stats").json().get("total_queries").asLong() >= 1);
+    String metrics = server.get("/metrics").body();
+    assertTrue(metrics.contains("route=\"/pinecone/query\",status=\"429\""), metrics);
+    assertTrue(metrics.contains("route=\"/pinecone/vectors/upsert\",status=\"200\""), metrics);
   }
 
   @Test
