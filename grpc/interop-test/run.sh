@@ -19,8 +19,6 @@ if [[ ! -f "$HERE/node_modules/.package-lock.json" || "$HERE/package-lock.json" 
   (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-DATA="$(mktemp -d -t vecstore-grpc-interop.XXXXXX)"
-LOG="$DATA.log"
 read -r PORT GRPC_PORT < <(node -e '
   const net = require("net");
   const a = net.createServer().listen(0, "127.0.0.1", () => {
@@ -28,31 +26,13 @@ read -r PORT GRPC_PORT < <(node -e '
       console.log(a.address().port, b.address().port); a.close(); b.close();
     });
   });')
-ADMIN_KEY="grpc-interop-$(node -e 'console.log(require("crypto").randomBytes(24).toString("base64url"))')"
-SERVER_PID=""
-
-stop() { # the server runs in its own process group (setsid), which this stops, and nothing else
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$DATA" "$LOG"
-}
-trap stop EXIT
-trap 'exit 130' INT TERM
-
-# The launcher builds the jar when the sources changed; --help does that and exits.
-if ! out="$("$ROOT/bin/vecstore" --help 2>&1)"; then
-  echo "$out" >&2
-  say "the server jar cannot be built or run"
-  exit 1
-fi
+export VECSTORE_ADMIN_KEY="grpc-interop-$(node -e 'console.log(require("crypto").randomBytes(24).toString("base64url"))')"
+ADMIN_KEY="$VECSTORE_ADMIN_KEY"
+. "$ROOT/bin/lib/interop-server.sh"
+interop_prepare grpc-interop
 
 say "starting the server on ports $PORT (HTTP) and $GRPC_PORT (gRPC)"
-VECSTORE_ADMIN_KEY="$ADMIN_KEY" setsid "$ROOT/bin/vecstore" serve --data "$DATA" --port "$PORT" --grpc-port "$GRPC_PORT" \
-  >"$LOG" 2>&1 &
-SERVER_PID=$!
+interop_start_server --port "$PORT" --grpc-port "$GRPC_PORT"
 for i in $(seq 1 120); do
   # gRPC is started right after HTTP; its log line says it listens
   if grep -q "VecStore gRPC listening" "$LOG" 2>/dev/null; then break; fi

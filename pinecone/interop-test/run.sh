@@ -23,35 +23,15 @@ if [[ ! -f "$HERE/node_modules/.package-lock.json" || "$HERE/package-lock.json" 
   (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error --engine-strict=false)
 fi
 
-DATA="$(mktemp -d -t vecstore-pinecone-interop.XXXXXX)"
-LOG="$DATA.log"
 PORT="$(node -e '
   const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')"
-ADMIN_KEY="pinecone-interop-$(node -e 'console.log(require("crypto").randomBytes(24).toString("base64url"))')"
-SERVER_PID=""
-
-stop() { # the server runs in its own process group (setsid), which this stops, and nothing else
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$DATA" "$LOG"
-}
-trap stop EXIT
-trap 'exit 130' INT TERM
-
-# The launcher builds the jar when the sources changed; --help does that and exits.
-if ! out="$("$ROOT/bin/vecstore" --help 2>&1)"; then
-  echo "$out" >&2
-  say "the server jar cannot be built or run"
-  exit 1
-fi
+export VECSTORE_ADMIN_KEY="pinecone-interop-$(node -e 'console.log(require("crypto").randomBytes(24).toString("base64url"))')"
+ADMIN_KEY="$VECSTORE_ADMIN_KEY"
+. "$ROOT/bin/lib/interop-server.sh"
+interop_prepare pinecone-interop
 
 say "starting the server on 127.0.0.1:$PORT"
-VECSTORE_ADMIN_KEY="$ADMIN_KEY" setsid "$ROOT/bin/vecstore" serve --data "$DATA" --host 127.0.0.1 --port "$PORT" \
-  --grpc-port 0 --pinecone-index vecstore --pinecone-namespace default-ns >"$LOG" 2>&1 &
-SERVER_PID=$!
+interop_start_server --host 127.0.0.1 --port "$PORT" --grpc-port 0 --pinecone-index vecstore --pinecone-namespace default-ns
 for i in $(seq 1 120); do
   if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' \
       "http://127.0.0.1:$PORT/ready" 2>/dev/null; then
