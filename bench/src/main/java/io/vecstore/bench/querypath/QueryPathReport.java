@@ -321,7 +321,7 @@ final class QueryPathReport {
       md.append(String.format(Locale.ROOT, " num_candidates %d: %.4f / %.4f;", rc.numCandidates(), rc.server(), rc.lucene()));
     }
     md.setLength(md.length() - 1);
-    md.append(".\n\nTargets (one connection): ");
+    md.append(".\n\nTargets (one connection, and the Pinecone route at every connection count): ");
     long met = targets.stream().filter(Target::met).count();
     md.append(met).append(" of ").append(targets.size()).append(" met.\n");
     return md.toString();

@@ -23,7 +23,7 @@ class QueryPathReportTest {
   void derivesRequestWorkSearchRatiosAndVerdicts() throws Exception {
     QueryPathReport report = new QueryPathReport(results(0.01, "0.20 0.10 0.05"));
     List<QueryPathReport.Target> t = report.targets();
-    assertEquals(7, t.size());
+    assertEquals(11, t.size());
     // request work = 88 − 67 = 21 µs = 0.31 × 67
     assertEquals(21.0 / 67, t.get(0).value(), 1e-9);
     assertTrue(t.get(0).met());
@@ -37,9 +37,15 @@ class QueryPathReportTest {
     assertTrue(t.get(3).met());
     assertTrue(t.get(4).met());
     assertFalse(t.get(5).met(), "nc 100's p99 of 1,400 µs is over 1,150");
-    // ingest: 40,000 in 16 s over HTTP (2,500/s) vs 15 s in Lucene (2,667/s) = 0.9375
-    assertEquals(15.0 / 16, t.get(6).value(), 1e-9);
+    // the Pinecone route's QPS share: 260 / 270 at nc 40 (met), 608 / 700 at nc 100 (not), at c = 1 and 2
+    assertEquals(260.0 / 270, t.get(6).value(), 1e-9);
     assertTrue(t.get(6).met());
+    assertEquals(608.0 / 700, t.get(7).value(), 1e-9);
+    assertFalse(t.get(7).met());
+    assertEquals(2, t.get(8).connections());
+    // ingest: 40,000 in 16 s over HTTP (2,500/s) vs 15 s in Lucene (2,667/s) = 0.9375
+    assertEquals(15.0 / 16, t.get(10).value(), 1e-9);
+    assertTrue(t.get(10).met());
 
     QueryPathReport.Derived two = report.derived().get(1);
     assertEquals(2, two.connections());
@@ -49,11 +55,13 @@ class QueryPathReportTest {
     assertTrue(md.contains("| request work / health | 0.31 | 0.31 | ≤ 0.50: met |"), md);
     assertTrue(md.contains("| search inside server / raw Lucene, nc 100 | 1.34 | 1.34 | ≤ 1.25: **not met** |"), md);
     assertTrue(md.contains("ratio 0.94 ≥ 0.90: met"), md);
-    assertTrue(md.contains("Targets (one connection): 5 of 7 met."), md);
+    assertTrue(md.contains("| QPS of /pinecone/query / QPS of our query route, nc 40 | 0.96 | 0.96 | ≥ 0.95: met |"), md);
+    assertTrue(md.contains("| `/pinecone/query`, 40,000 vectors, maxCandidates 100 | 700 |"), md);
+    assertTrue(md.contains("Targets (one connection, and the Pinecone route at every connection count): 7 of 11 met."), md);
     assertNull(report.busy());
 
     JsonNode json = new ObjectMapper().readTree(report.toJson());
-    assertEquals(7, json.get("targets").size());
+    assertEquals(11, json.get("targets").size());
     assertEquals(520.0 / 389, json.get("derived").get(0).get("search_inside_server").get(1).get("ratio").asDouble(), 1e-9);
     assertEquals(100, json.get("http").get(0).get("uncorrected").get("p99_us").asDouble());
     assertFalse(json.get("lucene").get(0).has("uncorrected"), "raw Lucene has one distribution only");
@@ -81,6 +89,8 @@ class QueryPathReportTest {
       http.add(wrk(Probe.ONE_VECTOR, 0, c, 88 * c, 400));
       http.add(wrk(Probe.REAL, 40, c, 260 * c, 900));
       http.add(wrk(Probe.REAL, 100, c, 608 * c, 1400));
+      http.add(wrk(Probe.PINECONE, 40, c, 270 * c, 900));
+      http.add(wrk(Probe.PINECONE, 100, c, 700 * c, 1400));
       lucene.add(raw(40, c, 163 * c));
       lucene.add(raw(100, c, 389 * c));
     }
