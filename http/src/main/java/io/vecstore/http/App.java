@@ -114,7 +114,8 @@ public final class App {
       });
       Authenticator auth = new Authenticator(config.adminKey(), config.metricsPublic(), manager, metrics::countAuthFailure);
       boolean clustered = hooks != ClusterHooks.NONE; // a single server registers no hook at all
-      PineconeRoutes pinecone = new PineconeRoutes(manager, new JsonBodies(config.maxBodyBytes()), config.pinecone(), hooks);
+      PineconeRoutes pinecone = new PineconeRoutes(manager, new JsonBodies(config.maxBodyBytes()), config.pinecone(),
+          config.adminKey(), hooks);
       c.routes.beforeMatched(pinecone::resolve); // the namespace of a Pinecone request, for routing and keys
       if (clustered) {
         c.routes.beforeMatched(ctx -> {

@@ -221,6 +221,10 @@ class PineconeApiTest {
     Response bad = post("/query", "{\"topK\":1,\"vector\":[1,1]}");
     assertEquals(401, bad.status());
     assertEquals(16, bad.json().get("code").asInt());
+    // A key that cannot pass is refused before its body is even read: 401, not a parse error.
+    assertEquals(401, post("/vectors/upsert", "{\"vectors\":[").status());
+    server.useKey(null);
+    assertEquals(401, post("/vectors/upsert", "{\"vectors\":[").status());
   }
 
   @Test

@@ -178,6 +178,9 @@ final class PineconeData {
     if (parsed instanceof RuntimeException e) {
       throw e;
     }
+    if (parsed == null) {
+      throw new IllegalStateException("a Pinecone body was not read before its request passed authentication");
+    }
     return type.cast(parsed);
   }
 

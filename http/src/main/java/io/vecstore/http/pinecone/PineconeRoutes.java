@@ -50,6 +50,7 @@ public final class PineconeRoutes {
   private final PineconeConfig config;
   private final NamespaceManager manager;
   private final ClusterHooks cluster;
+  private final String adminKey;
   private final PineconeData data;
   private final PineconeControl control;
   private final Map<String, Resolver> resolvers = Map.ofEntries(
@@ -66,11 +67,14 @@ public final class PineconeRoutes {
       Map.entry("DELETE " + PREFIX + "/namespaces/{namespace}", new Resolver(Source.PATH, null)));
 
   /**
+   * @param adminKey the admin key, or null when authentication is off
    * @param cluster which local namespaces listings and statistics show (cluster mode: those owned
    *     here), and what other nodes know: the namespace of a key, the settings of a namespace
    */
-  public PineconeRoutes(NamespaceManager manager, JsonBodies bodies, PineconeConfig config, ClusterHooks cluster) {
+  public PineconeRoutes(NamespaceManager manager, JsonBodies bodies, PineconeConfig config, String adminKey,
+      ClusterHooks cluster) {
     this.manager = manager;
+    this.adminKey = adminKey;
     this.bodies = bodies;
     this.config = config;
     this.cluster = cluster;
@@ -127,10 +131,10 @@ public final class PineconeRoutes {
     if (resolver == null) {
       return;
     }
+    String keyNamespace = keyNamespace(ctx);
     if (resolver.source() == Source.KEY) {
-      String named = keyNamespace(ctx);
-      if (named != null) {
-        RequestNamespace.set(ctx, named);
+      if (keyNamespace != null) {
+        RequestNamespace.set(ctx, keyNamespace);
       }
       return;
     }
@@ -138,13 +142,24 @@ public final class PineconeRoutes {
       case KEY -> throw new IllegalStateException("handled above");
       case PATH -> ctx.pathParam("namespace");
       case QUERY -> ctx.queryParam("namespace");
-      case BODY_JSON, BODY_QUERY -> parsedNamespace(ctx, resolver);
+      // A body is read before authentication only for a key that may pass it (the admin key, or
+      // a namespace key known to the cluster): anyone else is refused without the server reading it.
+      case BODY_JSON, BODY_QUERY -> mayPass(ctx, keyNamespace) ? parsedNamespace(ctx, resolver) : null;
     };
     String namespace = given == null || given.isEmpty() || given.equals(PineconeBodies.DEFAULT_NAMESPACE)
-        ? defaultNamespace(ctx) : given;
+        ? (keyNamespace != null ? keyNamespace : config.defaultNamespace()) : given;
     if (namespace != null) {
       RequestNamespace.set(ctx, namespace);
     }
+  }
+
+  /** Whether the request's key may pass authentication: none is needed, it is the admin key, or a namespace key's id is known. */
+  private boolean mayPass(Context ctx, String keyNamespace) {
+    if (adminKey == null || keyNamespace != null) {
+      return true;
+    }
+    String key = Authenticator.credentials(ctx);
+    return key != null && io.vecstore.core.auth.ApiKeys.secretEquals(adminKey, key);
   }
 
   private String parsedNamespace(Context ctx, Resolver resolver) {
@@ -158,12 +173,6 @@ public final class PineconeRoutes {
     }
     ctx.attribute(PARSED, parsed);
     return ((PineconeBodies.Namespaced) parsed).namespace();
-  }
-
-  /** The namespace of a request that names none: its namespace key's, else the configured default. */
-  private String defaultNamespace(Context ctx) {
-    String named = keyNamespace(ctx);
-    return named != null ? named : config.defaultNamespace();
   }
 
   /** The namespace the request's namespace key names (asked of the cluster when not known here), or null. */
