@@ -1079,7 +1079,7 @@ final class FuzzGrammar {
       case 8 -> {
         req.version = pick(new String[] {"HTTP/1.0", "HTTP/1.2", "HTTP/2.0", "http/1.1", "HTTP/1", "HTTP/9.9", "FOO"});
         req.mutations.add("version " + req.version);
-        req.brokenRequestLine = !req.version.equals("HTTP/1.0");
+        req.brokenRequestLine |= !req.version.equals("HTTP/1.0");
       }
       case 9 -> {
         req.header("X-Folded", "a\r\n b");
@@ -1164,7 +1164,7 @@ final class FuzzGrammar {
       String m = pick(new String[] {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "FOO", "get", "CONNECT",
           "PO ST", "G\u0000T"});
       req.method = m;
-      req.brokenRequestLine = m.contains(" ") || m.contains("\u0000");
+      req.brokenRequestLine |= m.contains(" ") || m.contains("\u0000");
       req.mutations.add("method " + FuzzJson.write(str(m)));
       return;
     }

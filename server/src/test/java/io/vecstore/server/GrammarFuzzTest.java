@@ -205,8 +205,10 @@ class GrammarFuzzTest {
         // Jetty's parser answers 505 itself to a version token it cannot read (FOO, none at all),
         // before any handler runs: it cannot tell "FOO" from "HTTP/1.2" ("Unknown Version"). Counted
         // apart, with its JSON error body required; not a failure of ours.
+        // An empty target ("HEAD  HTTP/1.1") makes Jetty read the version as the target and find
+        // no version at all: the same 505 ("HTTP/0.9 not supported").
         boolean unreadableVersion = a.status() == 505 && (req.head()
-            ? !req.version.matches("HTTP/1\\.[01]") // HEAD: no body to read the reason from
+            ? !req.version.matches("HTTP/1\\.[01]") || req.brokenRequestLine // HEAD: no body to read the reason from
             : code != null && (a.bodyText().contains("Unknown Version") || a.bodyText().contains("HTTP/0.9 not supported")));
         if (unreadableVersion && !unsupportedVersion) {
           count("505 from Jetty for an unreadable version token");
