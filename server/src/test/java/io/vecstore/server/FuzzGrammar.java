@@ -971,8 +971,9 @@ final class FuzzGrammar {
         req.mutations.add("trailing-slash");
       }
       case 2 -> {
-        int i = p.lastIndexOf('/');
-        p = p.substring(0, i) + pick(new String[] {"/./", "/../", "/%2e/", "/%2e%2e/", "/.%2e/", "/..;/"}) + p.substring(i + 1);
+        int i = p.lastIndexOf('/'); // none after an odd target ("*", ""): the segment goes at the end
+        String segment = pick(new String[] {"/./", "/../", "/%2e/", "/%2e%2e/", "/.%2e/", "/..;/"});
+        p = i < 0 ? p + segment : p.substring(0, i) + segment + p.substring(i + 1);
         req.mutations.add("dot-segment");
       }
       case 3 -> {
