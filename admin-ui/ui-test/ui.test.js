@@ -162,6 +162,10 @@ test('namespace page: suspending asks for confirmation', async () => {
   await page.click('#status-apply');
   await page.locator('dialog[open]').waitFor();
   await page.click('dialog[open] button[value=cancel]');
+  // Cancelling puts the select back to the current status once the dialog's close event ran:
+  // wait for that, or it could undo the choice made next.
+  await page.locator('dialog').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.querySelector('#status-select').value === 'active');
   assert.equal((await rest('GET', `/admin/namespaces/${NS}`)).json.status, 'active');
 
   await page.selectOption('#status-select', 'suspended');
