@@ -244,6 +244,12 @@ class PineconeApiTest {
     assertTrue(post("/vectors/upsert", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,2],\"sparseValues\":{\"indices\":[1],"
         + "\"values\":[1]}}]}").json().get("message").asText().contains("sparse vectors are not supported"));
     assertEquals(400, post("/query", "{\"topK\":1,\"vector\":[1,1],\"sparseVector\":{}}").status());
+    assertEquals("ids is required: one or more ?ids=ID parameters",
+        server.get("/pinecone/vectors/fetch?namespace=main").json().get("message").asText());
+    assertEquals("setMetadata must be a JSON object, got: an array",
+        post("/vectors/update", "{\"id\":\"a\",\"setMetadata\":[1]}").json().get("message").asText());
+    assertEquals("update request needs exactly one of 'id' and 'filter'",
+        post("/vectors/update", "{\"setMetadata\":{\"a\":1}}").json().get("message").asText());
     Response unknownField = post("/query", "{\"topK\":1,\"vector\":[1,1],\"top_k\":3}");
     assertEquals(400, unknownField.status());
     assertEquals(400, post("/records/namespaces/main/search", "{}").status());

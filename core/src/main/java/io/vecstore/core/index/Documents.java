@@ -78,8 +78,11 @@ final class Documents {
     if (!te.seekExact(id)) {
       return DocIdSetIterator.NO_MORE_DOCS;
     }
-    Bits live = reader.getLiveDocs();
-    PostingsEnum postings = te.postings(null, PostingsEnum.NONE);
+    return firstLive(te.postings(null, PostingsEnum.NONE), reader.getLiveDocs());
+  }
+
+  /** The first live document of a term's postings (an id has at most one), or NO_MORE_DOCS. */
+  static int firstLive(PostingsEnum postings, Bits live) throws IOException {
     for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
       if (live == null || live.get(doc)) {
         return doc;

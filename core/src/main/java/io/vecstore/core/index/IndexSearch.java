@@ -176,12 +176,9 @@ public final class IndexSearch {
         continue;
       }
       postings = te.postings(postings, PostingsEnum.NONE);
-      for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-        if (live == null || live.get(doc)) {
-          into.add(BytesRef.deepCopyOf(term));
-          taken++;
-          break;
-        }
+      if (Documents.firstLive(postings, live) != DocIdSetIterator.NO_MORE_DOCS) {
+        into.add(BytesRef.deepCopyOf(term));
+        taken++;
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.vecstore.http.dto;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vecstore.core.error.InvalidRequestException;
 import java.util.Iterator;
 import java.util.Set;
@@ -122,6 +123,14 @@ final class Body {
   /** False for the NaN and Infinity literals the parser reads (so that they get a message, not a parse error). */
   static boolean isFinite(JsonNode number) {
     return !number.isFloatingPointNumber() || !(number.isDouble() || number.isFloat()) || Double.isFinite(number.doubleValue());
+  }
+
+  /** A JSON object value named {@code field} (a path such as {@code vectors[2].metadata}), or null when absent. */
+  static ObjectNode object(String field, JsonNode v) {
+    if (v != null && !v.isObject()) {
+      throw new InvalidRequestException(field + " must be a JSON object, got: " + JsonTypes.describe(v));
+    }
+    return (ObjectNode) v;
   }
 
   /** A JSON array of numbers as 32-bit floats; non-finite values are left for core to reject by index. */

@@ -83,7 +83,7 @@ public final class PineconeBodies {
         throw new InvalidRequestException(at + ".id is required");
       }
       out.add(new VectorRecord(id, Body.floats(at + ".values", v.optional("values")),
-          metadata(at + ".metadata", v.optional("metadata"))));
+          Body.object(at + ".metadata", v.optional("metadata"))));
     }
     return new Upsert(b.optionalString("namespace"), out);
   }
@@ -108,7 +108,7 @@ public final class PineconeBodies {
       throw new InvalidRequestException("update request needs exactly one of 'id' and 'filter'");
     }
     JsonNode values = b.optional("values");
-    ObjectNode setMetadata = metadata("setMetadata", b.optional("setMetadata"));
+    ObjectNode setMetadata = Body.object("setMetadata", b.optional("setMetadata"));
     if (filter != null && values != null) {
       throw new InvalidRequestException("an update by filter sets metadata only; values need an 'id'");
     }
@@ -215,13 +215,6 @@ public final class PineconeBodies {
           "filter must be a JSON object, got: " + JsonTypes.describe(filter));
     }
     return filter;
-  }
-
-  private static ObjectNode metadata(String field, JsonNode metadata) {
-    if (metadata != null && !metadata.isObject()) {
-      throw new InvalidRequestException(field + " must be a JSON object, got: " + JsonTypes.describe(metadata));
-    }
-    return (ObjectNode) metadata;
   }
 
   static String emptyToNull(String s) {

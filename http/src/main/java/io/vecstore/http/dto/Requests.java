@@ -145,7 +145,7 @@ public final class Requests {
   public static VectorPatch vectorPatch(JsonNode json) {
     Body b = Body.of(json, "update request", PATCH_FIELDS);
     JsonNode values = b.optional("values");
-    return new VectorPatch(values == null ? null : Body.floats("values", values), metadataObject(b.optional("metadata")));
+    return new VectorPatch(values == null ? null : Body.floats("values", values), Body.object("metadata", b.optional("metadata")));
   }
 
   /** Metadata keys to merge into every vector a filter matches. */
@@ -157,19 +157,11 @@ public final class Requests {
     if (filter == null) {
       throw new InvalidRequestException("filter is required in update request");
     }
-    ObjectNode metadata = metadataObject(b.optional("metadata"));
+    ObjectNode metadata = Body.object("metadata", b.optional("metadata"));
     if (metadata == null) {
       throw new InvalidRequestException("metadata is required in update request");
     }
     return new FilterUpdate(filter, metadata, b.optionalBoolean("dry_run", false));
-  }
-
-  /** A metadata value: an object, or null when absent. */
-  public static ObjectNode metadataObject(JsonNode metadata) {
-    if (metadata != null && !metadata.isObject()) {
-      throw new InvalidRequestException("metadata must be a JSON object, got: " + JsonTypes.describe(metadata));
-    }
-    return (ObjectNode) metadata;
   }
 
   /** A JSON array of strings. */

@@ -115,15 +115,12 @@ public final class UpsertBody {
     for (int i = 0; i < vectors.size(); i++) {
       String at = VECTORS + "[" + i + "]";
       Body v = Body.of(vectors.get(i), at, VECTOR_FIELDS);
-      JsonNode metadata = v.optional(METADATA);
-      if (metadata != null && !metadata.isObject()) {
-        throw new InvalidRequestException(at + "." + METADATA + " must be a JSON object, got: " + JsonTypes.describe(metadata));
-      }
+      ObjectNode metadata = Body.object(at + "." + METADATA, v.optional(METADATA));
       String id = v.optionalString(ID);
       if (id == null) {
         throw new InvalidRequestException(at + "." + ID + " is required");
       }
-      out.add(new VectorRecord(id, Body.floats(at + "." + VALUES, v.optional(VALUES)), (ObjectNode) metadata));
+      out.add(new VectorRecord(id, Body.floats(at + "." + VALUES, v.optional(VALUES)), metadata));
     }
     return out;
   }
