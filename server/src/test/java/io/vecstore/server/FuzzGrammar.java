@@ -978,7 +978,7 @@ final class FuzzGrammar {
       }
       case 3 -> {
         int i = 1 + r.nextInt(Math.max(1, p.length() - 1));
-        char c = p.charAt(Math.min(i, p.length() - 1));
+        char c = p.isEmpty() ? '/' : p.charAt(Math.min(i, p.length() - 1)); // empty after an odd target: nothing to encode
         if (c != '/') {
           p = p.substring(0, i) + String.format("%%%02X", (int) c) + p.substring(Math.min(i + 1, p.length()));
         }
