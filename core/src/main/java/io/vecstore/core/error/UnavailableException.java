@@ -55,6 +55,12 @@ public final class UnavailableException extends VecStoreException {
         cause);
   }
 
+  /** The embedding model cannot run here (not available, or it failed to load or run). */
+  public static UnavailableException embedding(String model, String reason) {
+    return new UnavailableException("embedding_unavailable", "Embedding model " + model + " is unavailable: " + reason,
+        Map.of("model", model), null);
+  }
+
   /** Writes refused while the data directory's file system is nearly full. */
   public static UnavailableException insufficientStorage(long freeBytes, long minimumBytes) {
     return new UnavailableException(INSUFFICIENT_STORAGE,
