@@ -12,6 +12,7 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReader;
@@ -41,9 +42,13 @@ final class Documents {
 
   private Documents() {}
 
-  static Document of(VectorRecord r, Metric metric) {
+  /** The document of a record; its text is analyzed (by the writer's analyzer) when {@code indexText}. */
+  static Document of(VectorRecord r, Metric metric, boolean indexText) {
     Document doc = new Document();
     doc.add(new StringField(FieldNames.ID, r.id(), Field.Store.YES));
+    if (r.text() != null) {
+      doc.add(indexText ? new TextField(FieldNames.TEXT, r.text(), Field.Store.YES) : new StoredField(FieldNames.TEXT, r.text()));
+    }
     doc.add(new KnnFloatVectorField(FieldNames.VECTOR, r.values(), metric.similarity()));
     if (r.metadata() != null) {
       try {

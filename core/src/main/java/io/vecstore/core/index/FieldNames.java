@@ -8,6 +8,8 @@ package io.vecstore.core.index;
  *   <li>{@code _id}: the vector id, a keyword ({@code StringField}), stored.
  *   <li>{@code vector}: the vector, a {@code KnnFloatVectorField} (HNSW).
  *   <li>{@code _source}: the metadata object as given, UTF-8 JSON bytes, stored only.
+ *   <li>{@code text}: the record's text, stored; in a namespace with {@code text.analyzer} also a
+ *       full-text field ({@code TextField}, BM25) analyzed by that Lucene analyzer.
  *   <li>{@code _keys}: one keyword per top-level metadata key whose value is not null.
  *   <li>{@code _nulls}: one keyword per top-level metadata key whose value is JSON null.
  *   <li>{@code s:<key>}: string values of {@code key} (keyword; array elements multi-valued).
@@ -32,6 +34,7 @@ public final class FieldNames {
   public static final String ID = "_id";
   public static final String VECTOR = "vector";
   public static final String SOURCE = "_source";
+  public static final String TEXT = "text";
   public static final String KEYS = "_keys";
   public static final String NULLS = "_nulls";
 

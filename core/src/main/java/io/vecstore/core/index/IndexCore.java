@@ -6,6 +6,7 @@ import io.vecstore.core.wal.Durability;
 import io.vecstore.core.wal.WalRecord;
 import io.vecstore.core.wal.WriteAheadLog;
 import java.io.IOException;
+import io.vecstore.core.text.TextAnalyzer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,6 +41,8 @@ final class IndexCore {
   final Metric metric;
   /** How the graph holds the vectors; with NONE its scores are the exact ones, in float precision. */
   final Quantization quantization;
+  /** The full-text field's analyzer, or null when texts are stored only. */
+  final TextAnalyzer analyzer;
   final Directory directory;
   final Path indexPath;
   final IndexWriter writer;
@@ -60,12 +63,13 @@ final class IndexCore {
   volatile boolean closed;
   volatile long lastSearchNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1); // never searched yet
 
-  IndexCore(String namespaceId, Metric metric, Quantization quantization, Directory directory, Path indexPath,
-      IndexWriter writer, WriteAheadLog wal, IndexSettings settings, Supplier<Map<String, String>> commitData)
-      throws IOException {
+  IndexCore(String namespaceId, Metric metric, Quantization quantization, TextAnalyzer analyzer, Directory directory,
+      Path indexPath, IndexWriter writer, WriteAheadLog wal, IndexSettings settings,
+      Supplier<Map<String, String>> commitData) throws IOException {
     this.namespaceId = namespaceId;
     this.metric = metric;
     this.quantization = quantization;
+    this.analyzer = analyzer;
     this.directory = directory;
     this.indexPath = indexPath;
     this.writer = writer;
@@ -73,6 +77,11 @@ final class IndexCore {
     this.settings = settings;
     this.commitData = commitData;
     this.searchers = new SearcherManager(writer, true, false, null);
+  }
+
+  /** The Lucene document of a record in this namespace. */
+  org.apache.lucene.document.Document document(io.vecstore.core.vector.VectorRecord r) {
+    return Documents.of(r, metric, analyzer != null);
   }
 
   /** Runs {@code work} under the write lock on an open index; failures become this namespace's errors. */

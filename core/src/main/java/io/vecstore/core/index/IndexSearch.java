@@ -1,13 +1,17 @@
 package io.vecstore.core.index;
 
+import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.vector.QueryHit;
 import io.vecstore.core.vector.VectorRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.FloatVectorValues;
@@ -19,6 +23,8 @@ import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
@@ -27,6 +33,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.QueryBuilder;
 import org.apache.lucene.util.StringHelper;
 import org.apache.lucene.util.hnsw.NeighborQueue;
 
@@ -59,30 +66,11 @@ public final class IndexSearch {
       float[] vector, int k, int numCandidates, Query filter, boolean includeMetadata, boolean includeValues) {
     IndexSearcher s = core.acquireFresh();
     try {
-      int live = s.getIndexReader().numDocs();
-      if (live == 0) {
-        return List.of();
-      }
-      Query preFilter = filter;
-      if (preFilter == null && live <= numCandidates) {
-        // With a filter no larger than the candidate count Lucene scores every document exactly.
-        preFilter = MatchAllDocsQuery.INSTANCE;
-      }
-      ScoreDoc[] found = filter == null ? null : exactFiltered(s, filter, vector, numCandidates);
-      boolean exactScores = found != null || core.quantization == Quantization.NONE;
-      if (found == null) {
-        found = s.search(new KnnFloatVectorQuery(FieldNames.VECTOR, vector, numCandidates, preFilter), numCandidates).scoreDocs;
-      }
-      // Graph scores of unquantized vectors (and the exact scan's) rank as the exact distances do,
-      // up to float rounding: only the k returned need their distance in double precision. A
-      // quantized graph ranks by approximate vectors, so every candidate is rescored.
-      ScoreDoc[] rescored = exactScores && found.length > k ? Arrays.copyOf(found, k) : found;
-      List<Candidate> candidates = rescore(s, rescored, vector, includeValues);
-      candidates.sort(Comparator.comparingDouble(Candidate::distance).thenComparingInt(Candidate::doc));
-      List<QueryHit> hits = new ArrayList<>(Math.min(k, candidates.size()));
+      List<Candidate> nearest = nearest(s, vector, k, numCandidates, filter, includeValues);
+      List<QueryHit> hits = new ArrayList<>(nearest.size());
       Set<String> fields = includeMetadata ? Set.of(FieldNames.ID, FieldNames.SOURCE) : Set.of(FieldNames.ID);
       StoredFields stored = s.storedFields(); // one per query: hits in one block decompress it once
-      for (Candidate c : candidates.subList(0, Math.min(k, candidates.size()))) {
+      for (Candidate c : nearest) {
         Document doc = stored.document(c.doc(), fields);
         hits.add(new QueryHit(doc.get(FieldNames.ID), c.distance(), core.metric.score(c.distance()),
             includeMetadata ? Documents.source(doc) : null, c.values()));
@@ -93,6 +81,136 @@ public final class IndexSearch {
     } finally {
       core.release(s);
     }
+  }
+
+  /**
+   * A query with text: its vector leg, its keyword (BM25) leg, or both fused ({@link RankFusion}),
+   * on one searcher, the filter applied to each leg. Every hit carries its exact vector distance
+   * whenever the query has a vector, and its rank in each leg.
+   */
+  public List<QueryHit> textSearch(TextQuery q) {
+    IndexSearcher s = core.acquireFresh();
+    try {
+      boolean hybrid = q.vectorLeg() && q.keywordLeg();
+      int window = hybrid ? q.fusion().window(q.k()) : q.k();
+      List<RankFusion.Ranked> vectorLeg = new ArrayList<>();
+      Map<Integer, Double> distances = new HashMap<>();
+      if (q.vectorLeg()) {
+        for (Candidate c : nearest(s, q.vector(), window, Math.max(q.numCandidates(), window), q.filter(), false)) {
+          vectorLeg.add(new RankFusion.Ranked(c.doc(), core.metric.score(c.distance())));
+          distances.put(c.doc(), c.distance());
+        }
+      }
+      List<RankFusion.Ranked> keywordLeg = q.keywordLeg() ? keyword(s, q.text(), q.filter(), window) : List.of();
+      List<RankFusion.Fused> fused = hybrid ? RankFusion.fuse(q.fusion(), vectorLeg, keywordLeg)
+          : ranked(q.vectorLeg() ? vectorLeg : keywordLeg, q.vectorLeg());
+      return textHits(s, q, fused.subList(0, Math.min(q.k(), fused.size())), distances);
+    } catch (IOException | RuntimeException e) {
+      throw core.translate(e);
+    } finally {
+      core.release(s);
+    }
+  }
+
+  /** One leg's results as a ranking of their own (its scores kept). */
+  private static List<RankFusion.Fused> ranked(List<RankFusion.Ranked> leg, boolean vector) {
+    List<RankFusion.Fused> out = new ArrayList<>(leg.size());
+    for (int i = 0; i < leg.size(); i++) {
+      RankFusion.Ranked r = leg.get(i);
+      out.add(new RankFusion.Fused(r.doc(), r.score(), vector ? i + 1 : null, vector ? null : i + 1));
+    }
+    return out;
+  }
+
+  /**
+   * The BM25 leg: the text analyzed as the namespace's text field is, any term matching, best
+   * {@code window} first. A text that analyzes to no term (stop words only) matches nothing.
+   */
+  private List<RankFusion.Ranked> keyword(IndexSearcher s, String text, Query filter, int window) throws IOException {
+    if (core.analyzer == null) {
+      throw new IllegalStateException("namespace " + core.namespaceId + " has no full-text field");
+    }
+    Query query;
+    try {
+      query = new QueryBuilder(core.analyzer.analyzer()).createBooleanQuery(FieldNames.TEXT, text);
+    } catch (IndexSearcher.TooManyClauses e) {
+      throw new InvalidRequestException("text must analyze to at most " + IndexSearcher.getMaxClauseCount()
+          + " terms, got more");
+    }
+    if (query == null) {
+      return List.of();
+    }
+    if (filter != null) {
+      query = new BooleanQuery.Builder().add(query, BooleanClause.Occur.MUST).add(filter, BooleanClause.Occur.FILTER).build();
+    }
+    ScoreDoc[] top = s.search(query, window).scoreDocs;
+    List<RankFusion.Ranked> out = new ArrayList<>(top.length);
+    for (ScoreDoc d : top) {
+      out.add(new RankFusion.Ranked(d.doc, d.score));
+    }
+    return out;
+  }
+
+  private List<QueryHit> textHits(IndexSearcher s, TextQuery q, List<RankFusion.Fused> top, Map<Integer, Double> distances)
+      throws IOException {
+    Set<String> fields = new HashSet<>(Set.of(FieldNames.ID));
+    if (q.includeMetadata()) {
+      fields.add(FieldNames.SOURCE);
+    }
+    if (q.includeText()) {
+      fields.add(FieldNames.TEXT);
+    }
+    StoredFields stored = s.storedFields();
+    List<QueryHit> hits = new ArrayList<>(top.size());
+    for (RankFusion.Fused f : top) {
+      Document doc = stored.document(f.doc(), fields);
+      float[] values = q.includeValues() || (q.vector() != null && !distances.containsKey(f.doc())) ? vectorAt(s, f.doc()) : null;
+      Double distance = distances.get(f.doc());
+      if (distance == null && q.vector() != null) {
+        distance = core.metric.distance(q.vector(), values); // found by the keyword leg only
+      }
+      hits.add(new QueryHit(doc.get(FieldNames.ID), distance, f.score(), q.includeMetadata() ? Documents.source(doc) : null,
+          q.includeValues() ? values : null, q.includeText() ? doc.get(FieldNames.TEXT) : null,
+          new QueryHit.Ranks(f.vectorRank(), f.keywordRank())));
+    }
+    return hits;
+  }
+
+  /** A copy of the vector of a document, by its number in the whole index. */
+  private static float[] vectorAt(IndexSearcher s, int doc) throws IOException {
+    List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+    return Documents.vectorOf(leaf.reader(), doc - leaf.docBase);
+  }
+
+  /**
+   * The k nearest live documents to {@code vector} with their exact distances, best first; the
+   * filter, when not null, applies during the graph search (pre-filter), so k come back whenever
+   * k documents match.
+   */
+  private List<Candidate> nearest(IndexSearcher s, float[] vector, int k, int numCandidates, Query filter,
+      boolean keepValues) throws IOException {
+    int live = s.getIndexReader().numDocs();
+    if (live == 0) {
+      return List.of();
+    }
+    Query preFilter = filter;
+    if (preFilter == null && live <= numCandidates) {
+      // With a filter no larger than the candidate count Lucene scores every document exactly.
+      preFilter = MatchAllDocsQuery.INSTANCE;
+    }
+    ScoreDoc[] found = filter == null ? null : exactFiltered(s, filter, vector, numCandidates);
+    boolean exactScores = found != null || core.quantization == Quantization.NONE;
+    if (found == null) {
+      found = s.search(new KnnFloatVectorQuery(FieldNames.VECTOR, vector, numCandidates, preFilter), numCandidates).scoreDocs;
+    }
+    // Graph scores of unquantized vectors (and the exact scan's) rank as the exact distances do,
+    // up to float rounding: only the k returned need their distance in double precision. A
+    // quantized graph ranks by approximate vectors, so every candidate is rescored.
+    ScoreDoc[] rescored = exactScores && found.length > k ? Arrays.copyOf(found, k) : found;
+    List<Candidate> candidates = rescore(s, rescored, vector, keepValues);
+    candidates.sort(Comparator.comparingDouble(Candidate::distance).thenComparingInt(Candidate::doc));
+    return candidates.subList(0, Math.min(k, candidates.size()));
   }
 
   /** The vector with this id, or null. */
@@ -209,8 +327,9 @@ public final class IndexSearch {
     for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
       int doc = Documents.liveDoc(leaf.reader(), term);
       if (doc != DocIdSetIterator.NO_MORE_DOCS) {
-        Document stored = leaf.reader().storedFields().document(doc, Set.of(FieldNames.SOURCE));
-        return new VectorRecord(id, Documents.vectorOf(leaf.reader(), doc), Documents.source(stored));
+        Document stored = leaf.reader().storedFields().document(doc, Set.of(FieldNames.SOURCE, FieldNames.TEXT));
+        return new VectorRecord(id, Documents.vectorOf(leaf.reader(), doc), Documents.source(stored),
+            stored.get(FieldNames.TEXT));
       }
     }
     return null;

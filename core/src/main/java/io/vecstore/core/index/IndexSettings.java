@@ -1,5 +1,6 @@
 package io.vecstore.core.index;
 
+import io.vecstore.core.text.TextAnalyzer;
 import io.vecstore.core.wal.Durability;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -63,9 +64,13 @@ public record IndexSettings(
     return new IndexSettings(ramBufferMb, durability, directoryWrapper, mergeExecutor, executor, helpers);
   }
 
-  /** The writer configuration of a namespace index with these settings, writing vectors with {@code quantization}. */
-  IndexWriterConfig writerConfig(Quantization quantization) {
-    IndexWriterConfig config = new IndexWriterConfig();
+  /**
+   * The writer configuration of a namespace index with these settings, writing vectors with
+   * {@code quantization} and analyzing the full-text field with {@code analyzer} (null: Lucene's
+   * default, unused, as no field is then tokenized).
+   */
+  IndexWriterConfig writerConfig(Quantization quantization, TextAnalyzer analyzer) {
+    IndexWriterConfig config = analyzer == null ? new IndexWriterConfig() : new IndexWriterConfig(analyzer.analyzer());
     config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     config.setRAMBufferSizeMB(ramBufferMb);
     config.setCommitOnClose(false); // close() commits itself, with the WAL position

@@ -73,7 +73,7 @@ public final class IndexWrites {
     List<VectorRecord> records = List.copyOf(byId.values());
     List<Document> docs = new ArrayList<>(records.size());
     for (VectorRecord r : records) {
-      docs.add(Documents.of(r, core.metric));
+      docs.add(core.document(r));
     }
     return core.underWriteLock(() -> {
       newIds[0] = countMissing(byId.keySet());
@@ -123,7 +123,7 @@ public final class IndexWrites {
       long estimate = beforeWrite.applyAsLong(written);
       List<Document> docs = new ArrayList<>(written.size());
       for (VectorRecord r : written) {
-        docs.add(Documents.of(r, core.metric));
+        docs.add(core.document(r));
       }
       core.applying(() -> {
         for (int i = 0; i < docs.size(); i++) {
@@ -235,7 +235,7 @@ public final class IndexWrites {
       switch (r) {
         case WalRecord.Upsert u -> {
           for (VectorRecord v : u.vectors()) {
-            core.writer.updateDocument(Documents.idTerm(v.id()), Documents.of(v, core.metric));
+            core.writer.updateDocument(Documents.idTerm(v.id()), core.document(v));
           }
           upserts++;
         }

@@ -5,6 +5,7 @@ import io.vecstore.core.wal.WriteAheadLog;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import io.vecstore.core.text.TextAnalyzer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -63,24 +64,28 @@ public final class NamespaceIndex implements Closeable {
    */
   public static NamespaceIndex open(String namespaceId, Path indexDir, Path walDir, Metric metric,
       IndexSettings settings, Supplier<Map<String, String>> commitData) throws IOException {
-    return open(namespaceId, indexDir, walDir, metric, Quantization.NONE, settings, commitData);
+    return open(namespaceId, indexDir, walDir, metric, Quantization.NONE, null, settings, commitData);
   }
 
-  /** As {@link #open(String, Path, Path, Metric, IndexSettings, Supplier)}, writing vectors with {@code quantization}. */
+  /**
+   * As {@link #open(String, Path, Path, Metric, IndexSettings, Supplier)}, writing vectors with
+   * {@code quantization} and analyzing texts with {@code analyzer} (null: texts are stored only).
+   */
   public static NamespaceIndex open(String namespaceId, Path indexDir, Path walDir, Metric metric,
-      Quantization quantization, IndexSettings settings, Supplier<Map<String, String>> commitData) throws IOException {
+      Quantization quantization, TextAnalyzer analyzer, IndexSettings settings,
+      Supplier<Map<String, String>> commitData) throws IOException {
     Directory dir = settings.directoryWrapper().apply(FSDirectory.open(indexDir));
     IndexWriter writer = null;
     WriteAheadLog wal = null;
     try {
-      writer = new IndexWriter(dir, settings.writerConfig(quantization));
+      writer = new IndexWriter(dir, settings.writerConfig(quantization, analyzer));
       if (!DirectoryReader.indexExists(dir)) {
         writer.commit(); // an empty but valid index, so outside tools can open it at once
       }
       if (settings.durability() != Durability.NONE) {
         wal = WriteAheadLog.open(walDir, Long.parseLong(userData(writer).getOrDefault(WAL_SEQ, "0")));
       }
-      return new NamespaceIndex(new IndexCore(namespaceId, metric, quantization, dir, indexDir, writer, wal, settings, commitData));
+      return new NamespaceIndex(new IndexCore(namespaceId, metric, quantization, analyzer, dir, indexDir, writer, wal, settings, commitData));
     } catch (IOException | RuntimeException e) {
       closeQuietly(wal);
       if (writer != null) {

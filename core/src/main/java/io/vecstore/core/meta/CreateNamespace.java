@@ -7,6 +7,7 @@ import io.vecstore.core.quota.Tier;
 import io.vecstore.core.index.Metric;
 import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.index.VectorCodec;
+import io.vecstore.core.text.EmbeddingModel;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,8 @@ import java.util.Objects;
  * @param quotas quota fields given explicitly, applied over the tier
  * @param metric distance metric; cosine when null
  * @param dimension fixed dimension; when null the first upsert fixes it
- * @param options quantization and default search effort; {@link IndexOptions#DEFAULT} when null
+ * @param options quantization, default search effort, text analyzer and embedding model;
+ *     {@link IndexOptions#DEFAULT} when null
  */
 public record CreateNamespace(
     String id,
@@ -66,6 +68,26 @@ public record CreateNamespace(
     return Objects.requireNonNullElse(metric, Metric.COSINE);
   }
 
+  /**
+   * The dimension asked for, or the embedding model's: a namespace that embeds texts has the
+   * model's dimension and cosine, and asking for anything else is an error naming the field.
+   */
+  private Integer dimensionWithModel() {
+    EmbeddingModel model = options.embedding();
+    if (model == null) {
+      return dimension;
+    }
+    if (dimension != null && dimension != model.dimension()) {
+      throw new InvalidRequestException("dimension must be " + model.dimension() + " (or left out) with embedding model "
+          + model.wireName() + ", got: " + dimension);
+    }
+    if (metric != null && metric != Metric.COSINE) {
+      throw new InvalidRequestException("metric must be cosine (or left out) with embedding model "
+          + model.wireName() + ", got: " + metric.wireName());
+    }
+    return model.dimension();
+  }
+
   private static final int MAX_NAME_LENGTH = 256;
   private static final int MAX_DESCRIPTION_LENGTH = 4096;
   private static final int MAX_METADATA_ENTRIES = 64;
@@ -89,6 +111,7 @@ public record CreateNamespace(
           "metadata must have at most " + MAX_METADATA_ENTRIES + " entries, got: " + metadata.size());
     }
     Quotas resolved = resolveQuotas();
+    Integer dimension = dimensionWithModel();
     if (dimension != null) {
       int max = VectorCodec.MAX_DIMENSIONS;
       if (dimension < 1 || dimension > max) {

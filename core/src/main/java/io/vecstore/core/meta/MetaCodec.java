@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vecstore.core.quota.QuotaField;
 import io.vecstore.core.quota.Quotas;
+import io.vecstore.core.text.EmbeddingModel;
+import io.vecstore.core.text.TextAnalyzer;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -53,7 +55,7 @@ public final class MetaCodec {
 
   /**
    * The settings every shape of a namespace shows: id, name, description, metadata (sorted by
-   * key), quotas, status, metric, dimension, quantization, default_num_candidates, created_at,
+   * key), quotas, status, metric, dimension, quantization, default_num_candidates, text, embedding, created_at,
    * updated_at and pending_deletion_since.
    */
   public static void putSettings(ObjectNode n, NamespaceMeta m) {
@@ -68,9 +70,42 @@ public final class MetaCodec {
     n.put("dimension", m.dimension());
     n.put("quantization", m.options().quantization().wireName());
     n.put("default_num_candidates", m.options().defaultNumCandidates());
+    putTextOptions(n, m.options());
     n.put("created_at", m.createdAt().toString());
     n.put("updated_at", m.updatedAt().toString());
     n.put("pending_deletion_since", time(m.pendingDeletionSince()));
+  }
+
+  /** Wire names of the text options: {@code "text": {"analyzer": …}} and {@code "embedding": {"model": …}}. */
+  public static final String TEXT = "text";
+  public static final String ANALYZER = "analyzer";
+  public static final String EMBEDDING = "embedding";
+  public static final String MODEL = "model";
+
+  /** {@code "text": {"analyzer": …} | null, "embedding": {"model": …} | null}. */
+  static void putTextOptions(ObjectNode n, IndexOptions o) {
+    if (o.text() == null) {
+      n.putNull(TEXT);
+    } else {
+      n.putObject(TEXT).put(ANALYZER, o.text().wireName());
+    }
+    if (o.embedding() == null) {
+      n.putNull(EMBEDDING);
+    } else {
+      n.putObject(EMBEDDING).put(MODEL, o.embedding().wireName());
+    }
+  }
+
+  /** The analyzer of a {@code "text"} object as {@link #putTextOptions} writes it, or null. */
+  public static TextAnalyzer readText(JsonNode text) {
+    JsonNode a = text == null ? null : text.get(ANALYZER);
+    return a == null || !a.isTextual() ? null : TextAnalyzer.parse(TEXT + "." + ANALYZER, a.asText());
+  }
+
+  /** The model of an {@code "embedding"} object as {@link #putTextOptions} writes it, or null. */
+  public static EmbeddingModel readEmbedding(JsonNode embedding) {
+    JsonNode m = embedding == null ? null : embedding.get(MODEL);
+    return m == null || !m.isTextual() ? null : EmbeddingModel.parse(EMBEDDING + "." + MODEL, m.asText());
   }
 
   /** A snapshot's description: name, namespace_id, created_at, vector_count, bytes, commit_generation, wal_seq. */

@@ -132,7 +132,9 @@ public final class MetaStore {
           n.path("pending_deletion_since").isTextual() ? Instant.parse(n.get("pending_deletion_since").asText()) : null,
           new IndexOptions(
               n.path("quantization").isTextual() ? Quantization.parse(n.get("quantization").asText()) : Quantization.NONE,
-              intOrNull(n, "default_num_candidates")));
+              intOrNull(n, "default_num_candidates"),
+              MetaCodec.readText(n.get(MetaCodec.TEXT)),
+              MetaCodec.readEmbedding(n.get(MetaCodec.EMBEDDING))));
     } catch (RuntimeException e) {
       throw new IOException("invalid namespace.json: " + e.getMessage(), e);
     }

@@ -19,7 +19,13 @@ import io.vecstore.core.vector.RecordPage;
 import io.vecstore.core.vector.SearchRequest;
 import io.vecstore.core.vector.UpdateCount;
 import io.vecstore.core.vector.VectorRecord;
+import io.vecstore.core.index.TextQuery;
+import io.vecstore.core.meta.IndexOptions;
+import io.vecstore.core.text.Embedder;
+import io.vecstore.core.text.EmbeddingModel;
+import io.vecstore.core.vector.SearchMode;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +50,7 @@ final class DataOps {
   private final DiskSpace disk;
   private final int defaultNumCandidates;
   private final Clock clock;
+  private volatile Embedder embedder = Embedder.NONE;
 
   DataOps(NamespaceRegistry registry, RecordValidator validator, DiskSpace disk, int defaultNumCandidates, Clock clock) {
     this.registry = registry;
@@ -53,17 +60,55 @@ final class DataOps {
     this.clock = clock;
   }
 
-  /** Adds or replaces a batch of vectors, all or nothing. Returns the number of distinct ids written. */
+  /** Sets the embedder of texts; {@link Embedder#NONE} until set. */
+  void embedder(Embedder e) {
+    this.embedder = Objects.requireNonNull(e, "embedder");
+  }
+
+  /**
+   * Adds or replaces a batch of vectors, all or nothing. Records without values get their text
+   * embedded first, outside the namespace's write lock (embedding takes milliseconds a text; the
+   * lock is held only to write), after the status, batch size and rate checks. Returns the number
+   * of distinct ids written.
+   */
   long upsert(String namespaceId, List<VectorRecord> batch) {
     Namespace ns = registry.require(namespaceId);
-    return ns.write(() -> {
+    boolean embeds = batch.stream().anyMatch(r -> r.values() == null);
+    List<VectorRecord> resolved = batch;
+    if (embeds) {
       ns.checkStatus(Operation.UPSERT);
       NamespaceMeta meta = ns.meta();
       ns.guard().checkBatchSize(meta.quotas(), batch.size());
-      write(ns, batch, true);
+      validator.validateTexts(batch, namespaceId, meta.options());
+      ns.guard().admitRequest(meta.quotas()); // the embedding is this request's work: admitted before it
+      resolved = embedMissing(meta.options().embedding(), batch);
+    }
+    List<VectorRecord> toWrite = resolved;
+    return ns.write(() -> {
+      ns.checkStatus(Operation.UPSERT);
+      NamespaceMeta meta = ns.meta();
+      ns.guard().checkBatchSize(meta.quotas(), toWrite.size());
+      write(ns, toWrite, !embeds);
       ns.count(Operation.UPSERT);
-      return batch.stream().map(VectorRecord::id).distinct().count();
+      return toWrite.stream().map(VectorRecord::id).distinct().count();
     });
+  }
+
+  /** The batch with every record that has no values given the embedding of its text, in one bulk call. */
+  private List<VectorRecord> embedMissing(EmbeddingModel model, List<VectorRecord> batch) {
+    List<String> texts = new ArrayList<>();
+    for (VectorRecord r : batch) {
+      if (r.values() == null) {
+        texts.add(r.text());
+      }
+    }
+    float[][] vectors = embedder.embed(model, texts);
+    List<VectorRecord> out = new ArrayList<>(batch.size());
+    int next = 0;
+    for (VectorRecord r : batch) {
+      out.add(r.values() == null ? r.withValues(vectors[next++]) : r);
+    }
+    return out;
   }
 
   /** An upsert for an import: every check of {@link #upsert} but status, batch size and rate, and not counted. */
@@ -74,6 +119,7 @@ final class DataOps {
   private void write(Namespace ns, List<VectorRecord> batch, boolean rateLimited) {
     NamespaceMeta meta = ns.meta();
     QuotaGuard guard = ns.guard();
+    validator.validateTexts(batch, ns.id, meta.options());
     RecordValidator.Shape shape = validator.validateBatch(batch, meta.metric());
     int dimension = shape.dimension();
     guard.checkDimension(meta.quotas(), dimension);
@@ -96,6 +142,9 @@ final class DataOps {
 
   List<QueryHit> query(String namespaceId, SearchRequest request) {
     Namespace ns = registry.require(namespaceId);
+    if (!request.plainVector()) {
+      return textQuery(ns, request);
+    }
     ns.checkStatus(Operation.QUERY);
     NamespaceMeta meta = ns.meta();
     QuotaGuard guard = ns.guard();
@@ -114,6 +163,74 @@ final class DataOps {
           : index.searches().search(request.vector(), request.k(), candidates, filter, request.includeMetadata(),
               request.includeValues()));
     }
+  }
+
+  /**
+   * A query with text or a mode: checks that the namespace can run the legs asked for (naming the
+   * field that cannot be served), embeds the text when the vector leg needs it, then searches.
+   * Holds a query slot while it embeds: embedding is the costliest part of such a query.
+   */
+  private List<QueryHit> textQuery(Namespace ns, SearchRequest request) {
+    ns.checkStatus(Operation.QUERY);
+    NamespaceMeta meta = ns.meta();
+    IndexOptions options = meta.options();
+    QuotaGuard guard = ns.guard();
+    guard.checkResults(meta.quotas(), request.k());
+    String text = request.text();
+    if (text != null) {
+      if (!options.takesText()) {
+        throw new InvalidRequestException("text cannot be searched: namespace '" + ns.id
+            + "' has neither text search nor an embedding model (set text or embedding when creating it)");
+      }
+      validator.validateText("text", text);
+    }
+    float[] vector = request.vector();
+    if (vector != null) {
+      validator.validateValues("query vector", vector, meta.metric());
+      if (meta.dimension() != null) {
+        checkDimension(meta, vector.length, "Query");
+      }
+    }
+    SearchMode mode = mode(ns.id, request, options);
+    Query filter = request.filter() == null ? null : Filters.compile(request.filter());
+    int candidates = request.candidates(Objects.requireNonNullElse(options.defaultNumCandidates(), defaultNumCandidates));
+    try (QuotaGuard.QuerySlot slot = guard.acquireQuerySlot(meta.quotas())) {
+      guard.admitRequest(meta.quotas());
+      ns.count(Operation.QUERY);
+      if (meta.dimension() == null) {
+        return List.of(); // nothing was ever written
+      }
+      if (vector == null && mode != SearchMode.KEYWORD) {
+        vector = embedder.embed(options.embedding(), List.of(text))[0];
+      }
+      TextQuery q = new TextQuery(vector, mode != SearchMode.KEYWORD, mode != SearchMode.VECTOR ? text : null,
+          request.k(), candidates, filter, request.fusion(), request.includeMetadata(), request.includeValues(),
+          request.includeText());
+      return ns.withIndex(index -> index.searches().textSearch(q));
+    }
+  }
+
+  /** The mode asked for, checked against the query and the namespace; else every leg they allow. */
+  private static SearchMode mode(String namespaceId, SearchRequest request, IndexOptions options) {
+    boolean keyword = request.text() != null && options.text() != null;
+    boolean vector = request.vector() != null || (request.text() != null && options.embedding() != null);
+    SearchMode mode = request.mode();
+    if (mode == null) {
+      return keyword && vector ? SearchMode.HYBRID : keyword ? SearchMode.KEYWORD : SearchMode.VECTOR;
+    }
+    String name = "mode " + mode.wireName();
+    if (mode != SearchMode.VECTOR && request.text() == null) {
+      throw new InvalidRequestException(name + " needs text");
+    }
+    if (mode != SearchMode.VECTOR && options.text() == null) {
+      throw new InvalidRequestException(name + " needs text search: namespace '" + namespaceId
+          + "' was created without text.analyzer");
+    }
+    if (mode != SearchMode.KEYWORD && !vector) {
+      throw new InvalidRequestException(name + " needs vector, or text with an embedding model: namespace '"
+          + namespaceId + "' has none");
+    }
+    return mode;
   }
 
   VectorRecord fetch(String namespaceId, String vectorId) {
@@ -327,7 +444,7 @@ final class DataOps {
         merged = null;
       }
     }
-    return new VectorRecord(current.id(), values != null ? values : current.values(), merged);
+    return new VectorRecord(current.id(), values != null ? values : current.values(), merged, current.text());
   }
 
   private static void checkDimension(NamespaceMeta meta, int dimension, String what) {

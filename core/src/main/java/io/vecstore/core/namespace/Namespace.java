@@ -218,7 +218,7 @@ final class Namespace {
       if (index == null) {
         try {
           NamespaceIndex opened = NamespaceIndex.open(id, layout.indexDir(id), layout.walDir(id), meta.metric(),
-              meta.options().quantization(), settings, counters::commitData);
+              meta.options().quantization(), meta.options().text(), settings, counters::commitData);
           counters.reconcile(opened.recovery());
           closedSize.open(); // live figures from now on
           index = opened;

@@ -122,6 +122,15 @@ public final class NamespaceManager implements Closeable {
     this.writeCheck = java.util.Objects.requireNonNull(check, "check");
   }
 
+  /**
+   * Sets the embedder that turns texts into vectors for namespaces with an embedding model;
+   * {@link io.vecstore.core.text.Embedder#NONE} (every embedding refused, 503) until set. Set
+   * once by {@code Main}, before serving.
+   */
+  public void embedder(io.vecstore.core.text.Embedder embedder) {
+    data.embedder(embedder);
+  }
+
   /** Moving namespaces between servers (cluster mode): both ends of a move. */
   public NamespaceMoves moves() {
     ensureOpen();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.index.Metric;
+import io.vecstore.core.meta.IndexOptions;
 import io.vecstore.core.vector.VectorRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -55,6 +56,43 @@ final class RecordValidator {
       }
     }
     return new Shape(dimension, metadataBytes);
+  }
+
+  /**
+   * Checks the texts of a batch against the namespace: text only where the namespace takes it
+   * (text search or an embedding model), values only left out where it embeds, no blank or
+   * oversize text.
+   */
+  void validateTexts(List<VectorRecord> batch, String namespaceId, IndexOptions options) {
+    for (VectorRecord r : batch) {
+      String what = "vector '" + r.id() + "'";
+      if (r.text() != null) {
+        if (!options.takesText()) {
+          throw new InvalidRequestException("text of " + what + " cannot be stored: namespace '" + namespaceId
+              + "' has neither text search nor an embedding model (set text or embedding when creating it)");
+        }
+        validateText("text of " + what, r.text());
+      }
+      if (r.values() == null && options.embedding() == null) {
+        throw new InvalidRequestException("values of " + what + " are required: namespace '" + namespaceId
+            + "' has no embedding model to embed its text");
+      }
+    }
+  }
+
+  /** Checks one text: not blank, within the byte limit. {@code what} names it in the message. */
+  void validateText(String what, String text) {
+    if (text.isBlank()) {
+      throw new InvalidRequestException(what + " must not be blank");
+    }
+    // UTF-8 is at most 3 bytes per UTF-16 unit: most texts pass without being measured.
+    if ((long) text.length() * 3 > limits.maxTextBytes()) {
+      int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > limits.maxTextBytes()) {
+        throw new InvalidRequestException(InvalidRequestException.LIMIT_EXCEEDED,
+            what + " is " + bytes + " bytes of UTF-8, over the limit of " + limits.maxTextBytes());
+      }
+    }
   }
 
   void validateId(String id) {

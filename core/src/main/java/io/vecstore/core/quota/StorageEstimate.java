@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Bytes a batch will add on disk, estimated before writing: the raw floats, the id (stored and
- * indexed), the metadata JSON (stored, plus roughly as much again for its indexed fields) and a
- * fixed allowance for the HNSW graph links of one node. Deliberately on the high side.
+ * indexed), the metadata JSON (stored, plus roughly as much again for its indexed fields), the
+ * text (stored, plus as much again for its postings when it is full-text indexed) and a fixed allowance for the HNSW graph links of one node. Deliberately on the high side.
  */
 public final class StorageEstimate {
 
@@ -23,6 +23,9 @@ public final class StorageEstimate {
       total += 4L * r.values().length;
       total += 2L * r.id().getBytes(StandardCharsets.UTF_8).length;
       total += PER_VECTOR_OVERHEAD;
+      if (r.text() != null) {
+        total += 2L * r.text().getBytes(StandardCharsets.UTF_8).length;
+      }
     }
     return total;
   }

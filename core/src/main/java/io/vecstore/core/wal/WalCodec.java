@@ -28,6 +28,8 @@ final class WalCodec {
   static final int MAX_PAYLOAD_BYTES = 512 * 1024 * 1024;
   private static final byte UPSERT = 1;
   private static final byte DELETE = 2;
+  /** An upsert whose records may carry text: each record ends with {@code [has text][UTF-8 length][bytes]}. */
+  private static final byte UPSERT_TEXT = 3;
   private static final ObjectMapper JSON = new ObjectMapper()
       .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true))
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -39,6 +41,7 @@ final class WalCodec {
     DataOutputStream out = new DataOutputStream(bytes);
     byte type = switch (record) {
       case WalRecord.Upsert u -> {
+        boolean withText = u.vectors().stream().anyMatch(v -> v.text() != null);
         out.writeInt(u.vectors().size());
         for (VectorRecord v : u.vectors()) {
           out.writeUTF(v.id());
@@ -50,8 +53,11 @@ final class WalCodec {
           out.writeBoolean(v.metadata() != null);
           out.writeInt(metadata.length);
           out.write(metadata);
+          if (withText) {
+            writeText(out, v.text());
+          }
         }
-        yield UPSERT;
+        yield withText ? UPSERT_TEXT : UPSERT;
       }
       case WalRecord.Delete d -> {
         out.writeInt(d.ids().size());
@@ -76,6 +82,20 @@ final class WalCodec {
     return frame;
   }
 
+  /** Text may exceed writeUTF's 64 KiB, so its length is an int. */
+  private static void writeText(DataOutputStream out, String text) throws IOException {
+    out.writeBoolean(text != null);
+    byte[] bytes = text == null ? new byte[0] : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  private static String readText(DataInputStream in) throws IOException {
+    boolean present = in.readBoolean();
+    byte[] bytes = in.readNBytes(in.readInt());
+    return present ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : null;
+  }
+
   /** Checks a frame's checksum given its header fields and body (seq, type, payload). */
   static boolean checksumMatches(int expected, byte[] body) {
     CRC32C crc = new CRC32C();
@@ -91,7 +111,7 @@ final class WalCodec {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(body, 9, body.length - 9));
     int count = in.readInt();
     switch (type) {
-      case UPSERT -> {
+      case UPSERT, UPSERT_TEXT -> {
         List<VectorRecord> vectors = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
           String id = in.readUTF();
@@ -101,7 +121,8 @@ final class WalCodec {
           }
           boolean hasMetadata = in.readBoolean();
           byte[] metadata = in.readNBytes(in.readInt());
-          vectors.add(new VectorRecord(id, values, hasMetadata ? (ObjectNode) JSON.readTree(metadata) : null));
+          String text = type == UPSERT_TEXT ? readText(in) : null;
+          vectors.add(new VectorRecord(id, values, hasMetadata ? (ObjectNode) JSON.readTree(metadata) : null, text));
         }
         return new WalRecord.Upsert(seq, vectors);
       }

@@ -3,13 +3,15 @@ package io.vecstore.http.dto;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vecstore.core.vector.Fusion;
+import io.vecstore.core.vector.SearchMode;
 import io.vecstore.core.vector.SearchRequest;
 import java.io.IOException;
 import java.util.Set;
 
 /**
- * The query body, {@code {"vector":[…],"k"?,"num_candidates"?,"filter"?,"include_metadata"?,
- * "include_values"?}}: its field names and defaults in one table ({@link Field}), and its one
+ * The query body, {@code {"vector"?:[…],"text"?,"mode"?,"fusion"?,"k"?,"num_candidates"?,"filter"?,
+ * "include_metadata"?,"include_values"?,"include_text"?}} (vector or text, or both): its field names and defaults in one table ({@link Field}), and its one
  * parser. The parser streams the body (the vector straight into a float array, no tree node per
  * number: on a 384-d query the tree parse cost as much as the rest of the HTTP layer). It only
  * ever accepts: anything unusual (an unknown or repeated field, a value of another type, a null,
@@ -27,7 +29,11 @@ public final class QueryBody {
     NUM_CANDIDATES("num_candidates"),
     FILTER("filter"),
     INCLUDE_METADATA("include_metadata"),
-    INCLUDE_VALUES("include_values");
+    INCLUDE_VALUES("include_values"),
+    TEXT("text"),
+    MODE("mode"),
+    FUSION("fusion"),
+    INCLUDE_TEXT("include_text");
 
     final String wireName;
 
@@ -71,7 +77,7 @@ public final class QueryBody {
         }
         seen |= 1 << field.ordinal();
       }
-      if (v.vector == null || p.nextToken() != null) {
+      if ((v.vector == null && v.text == null) || p.nextToken() != null) {
         return null;
       }
       return v.request();
@@ -84,7 +90,13 @@ public final class QueryBody {
   static SearchRequest fromTree(JsonNode json) {
     Body b = Body.of(json, "query request", Field.NAMES);
     Values v = new Values();
-    v.vector = Body.floats(Field.VECTOR.wireName, b.optional(Field.VECTOR.wireName));
+    JsonNode vector = b.optional(Field.VECTOR.wireName);
+    v.text = b.optionalString(Field.TEXT.wireName);
+    v.vector = vector == null && v.text != null ? null : Body.floats(Field.VECTOR.wireName, vector);
+    String mode = b.optionalString(Field.MODE.wireName);
+    v.mode = mode == null ? null : SearchMode.parse(mode);
+    v.fusion = fusion(b.optional(Field.FUSION.wireName));
+    v.includeText = b.optionalBoolean(Field.INCLUDE_TEXT.wireName, v.includeText);
     Integer k = b.optionalInt(Field.K.wireName);
     v.k = k == null ? v.k : k;
     v.numCandidates = b.optionalInt(Field.NUM_CANDIDATES.wireName);
@@ -92,6 +104,34 @@ public final class QueryBody {
     v.includeMetadata = b.optionalBoolean(Field.INCLUDE_METADATA.wireName, v.includeMetadata);
     v.includeValues = b.optionalBoolean(Field.INCLUDE_VALUES.wireName, v.includeValues);
     return v.request();
+  }
+
+  private static final Set<String> FUSION_FIELDS = Set.of("method", "rank_constant", "window", "weights");
+  private static final Set<String> WEIGHT_FIELDS = Set.of("vector", "keyword");
+
+  /**
+   * {@code {"method"?: "rrf" | "linear", "rank_constant"?, "window"?, "weights"?: {"vector"?, "keyword"?}}},
+   * every field defaulted as {@link Fusion#DEFAULT}; null when absent.
+   */
+  static Fusion fusion(JsonNode json) {
+    if (json == null) {
+      return null;
+    }
+    Body b = Body.of(json, "fusion", FUSION_FIELDS);
+    String method = b.optionalString("method");
+    Integer rankConstant = b.optionalInt("rank_constant");
+    JsonNode weights = b.optional("weights");
+    Double vectorWeight = null;
+    Double keywordWeight = null;
+    if (weights != null) {
+      Body w = Body.of(weights, "fusion.weights", WEIGHT_FIELDS);
+      vectorWeight = w.optionalNumber("vector");
+      keywordWeight = w.optionalNumber("keyword");
+    }
+    Fusion d = Fusion.DEFAULT;
+    return new Fusion(method == null ? d.method() : Fusion.Method.parse(method),
+        rankConstant == null ? d.rankConstant() : rankConstant, b.optionalInt("window"),
+        vectorWeight == null ? d.vectorWeight() : vectorWeight, keywordWeight == null ? d.keywordWeight() : keywordWeight);
   }
 
   /** The values read so far, starting at the defaults. */
@@ -102,6 +142,10 @@ public final class QueryBody {
     JsonNode filter;
     boolean includeMetadata = SearchRequest.DEFAULT_INCLUDE_METADATA;
     boolean includeValues = SearchRequest.DEFAULT_INCLUDE_VALUES;
+    String text;
+    SearchMode mode;
+    Fusion fusion;
+    boolean includeText = SearchRequest.DEFAULT_INCLUDE_TEXT;
 
     /** Reads one field's plain value; false for anything unusual. */
     boolean read(Field field, JsonParser p, JsonToken value) throws IOException {
@@ -142,12 +186,37 @@ public final class QueryBody {
           }
           includeValues = value == JsonToken.VALUE_TRUE;
         }
+        case INCLUDE_TEXT -> {
+          if (!value.isBoolean()) {
+            return false;
+          }
+          includeText = value == JsonToken.VALUE_TRUE;
+        }
+        case TEXT -> {
+          if (value != JsonToken.VALUE_STRING) {
+            return false;
+          }
+          text = p.getText();
+        }
+        case MODE -> {
+          if (value != JsonToken.VALUE_STRING) {
+            return false;
+          }
+          mode = SearchMode.parse(p.getText()); // an unknown mode throws: the tree reading words it
+        }
+        case FUSION -> {
+          if (value != JsonToken.START_OBJECT) {
+            return false;
+          }
+          fusion = fusion(JsonStreams.OBJECT.readTree(p));
+        }
       }
       return true;
     }
 
     SearchRequest request() {
-      return new SearchRequest(vector, k, numCandidates, filter, includeMetadata, includeValues);
+      return new SearchRequest(vector, k, numCandidates, filter, includeMetadata, includeValues, text, mode, fusion,
+          includeText);
     }
   }
 }

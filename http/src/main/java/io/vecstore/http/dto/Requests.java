@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import io.vecstore.core.meta.MetaCodec;
+import io.vecstore.core.text.EmbeddingModel;
+import io.vecstore.core.text.TextAnalyzer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +29,7 @@ public final class Requests {
 
   private static final Set<String> CREATE_FIELDS =
       Set.of("id", "name", "description", "metadata", "quotas", "tier", "metric", "dimension",
-          "quantization", "default_num_candidates", "replication_factor");
+          "quantization", "default_num_candidates", "replication_factor", MetaCodec.TEXT, MetaCodec.EMBEDDING);
   private static final Set<String> QUOTA_FIELDS =
       Set.of(Arrays.stream(QuotaField.values()).map(QuotaField::wireName).toArray(String[]::new));
   private static final Set<String> DELETE_FIELDS = Set.of("ids", "filter", "delete_all");
@@ -77,7 +80,29 @@ public final class Requests {
         b.optionalInt("dimension"),
         new IndexOptions(
             quantization == null ? Quantization.NONE : Quantization.parse(quantization),
-            b.optionalInt("default_num_candidates")));
+            b.optionalInt("default_num_candidates"),
+            textAnalyzer(b.optional(MetaCodec.TEXT)),
+            embeddingModel(b.optional(MetaCodec.EMBEDDING))));
+  }
+
+  /** {@code "text": {"analyzer": …}}, or null when absent or null. */
+  private static TextAnalyzer textAnalyzer(JsonNode json) {
+    if (json == null || json.isNull()) {
+      return null;
+    }
+    Body b = Body.of(json, MetaCodec.TEXT, Set.of(MetaCodec.ANALYZER));
+    String name = MetaCodec.TEXT + "." + MetaCodec.ANALYZER;
+    String analyzer = b.optionalString(MetaCodec.ANALYZER);
+    return TextAnalyzer.parse(name, analyzer == null ? TextAnalyzer.STANDARD.wireName() : analyzer);
+  }
+
+  /** {@code "embedding": {"model": …}}, or null when absent or null. */
+  private static EmbeddingModel embeddingModel(JsonNode json) {
+    if (json == null || json.isNull()) {
+      return null;
+    }
+    Body b = Body.of(json, MetaCodec.EMBEDDING, Set.of(MetaCodec.MODEL));
+    return EmbeddingModel.parse(MetaCodec.EMBEDDING + "." + MetaCodec.MODEL, b.requiredString(MetaCodec.MODEL));
   }
 
   /** A quota update: the fields present, each a number of its quota's kind or null (unlimited). */

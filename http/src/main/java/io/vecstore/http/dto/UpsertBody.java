@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The upsert body, {@code {"vectors":[{"id","values":[…],"metadata"?:{…}}]}}: its field names in
+ * The upsert body, {@code {"vectors":[{"id","values"?:[…],"metadata"?:{…},"text"?:"…"}]}} (values
+ * may be left out where the namespace embeds the text): its field names in
  * one place and its one parser. The parser streams the body, vector values straight into float
  * arrays (no tree node per number, which was most of the parse cost of a large batch), and only
  * ever accepts: anything unusual (an unknown or repeated field, a wrong type, a null, a
@@ -27,8 +28,9 @@ public final class UpsertBody {
   static final String ID = "id";
   static final String VALUES = "values";
   static final String METADATA = "metadata";
+  static final String TEXT = "text";
   private static final Set<String> BODY_FIELDS = Set.of(VECTORS);
-  private static final Set<String> VECTOR_FIELDS = Set.of(ID, VALUES, METADATA);
+  private static final Set<String> VECTOR_FIELDS = Set.of(ID, VALUES, METADATA, TEXT);
 
   private UpsertBody() {}
 
@@ -53,7 +55,7 @@ public final class UpsertBody {
         if (r == null) {
           return null;
         }
-        dimensionHint = r.values().length;
+        dimensionHint = r.values() == null ? dimensionHint : r.values().length;
         out.add(r);
       }
       if (p.nextToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
@@ -65,9 +67,10 @@ public final class UpsertBody {
     }
   }
 
-  /** One {@code {id, values, metadata?}} object, the parser on its START_OBJECT; null to give up. */
+  /** One {@code {id, values?, metadata?, text?}} object, the parser on its START_OBJECT; null to give up. */
   private static VectorRecord vector(JsonParser p, int dimensionHint) throws IOException {
     String id = null;
+    String text = null;
     float[] values = null;
     ObjectNode metadata = null;
     boolean sawMetadata = false;
@@ -86,6 +89,12 @@ public final class UpsertBody {
             return null;
           }
         }
+        case TEXT -> {
+          if (text != null || value != JsonToken.VALUE_STRING) {
+            return null;
+          }
+          text = p.getText();
+        }
         case METADATA -> {
           if (sawMetadata || (value != JsonToken.START_OBJECT && value != JsonToken.VALUE_NULL)) {
             return null;
@@ -100,7 +109,7 @@ public final class UpsertBody {
         }
       }
     }
-    return id == null || values == null ? null : new VectorRecord(id, values, metadata);
+    return id == null || (values == null && text == null) ? null : new VectorRecord(id, values, metadata, text);
   }
 
   /** The batch from a parsed body, with every check and its message. */
@@ -108,7 +117,7 @@ public final class UpsertBody {
     Body b = Body.of(json, "upsert request", BODY_FIELDS);
     JsonNode vectors = b.optional(VECTORS);
     if (vectors == null || !vectors.isArray()) {
-      throw new InvalidRequestException("vectors must be an array of {id, values, metadata}, got: "
+      throw new InvalidRequestException("vectors must be an array of {id, values, metadata, text}, got: "
           + JsonTypes.describe(vectors));
     }
     List<VectorRecord> out = new ArrayList<>(vectors.size());
@@ -120,7 +129,12 @@ public final class UpsertBody {
       if (id == null) {
         throw new InvalidRequestException(at + "." + ID + " is required");
       }
-      out.add(new VectorRecord(id, Body.floats(at + "." + VALUES, v.optional(VALUES)), metadata));
+      String text = v.optionalString(TEXT);
+      if (text == null || v.optional(VALUES) != null) {
+        out.add(new VectorRecord(id, Body.floats(at + "." + VALUES, v.optional(VALUES)), metadata, text));
+      } else {
+        out.add(new VectorRecord(id, null, metadata, text)); // the namespace's model embeds it, or core says why not
+      }
     }
     return out;
   }

@@ -169,7 +169,11 @@ public final class Views {
       for (QueryHit h : hits) {
         g.writeStartObject();
         g.writeStringField("id", h.id());
-        g.writeNumberField("distance", h.distance());
+        if (h.distance() == null) {
+          g.writeNullField("distance"); // a keyword-only query without a vector
+        } else {
+          g.writeNumberField("distance", h.distance());
+        }
         g.writeNumberField("score", h.score());
         if (h.metadata() != null) {
           g.writeFieldName("metadata");
@@ -179,6 +183,15 @@ public final class Views {
           g.writeFieldName("values");
           JsonCodec.writeFloats(g, h.values());
         }
+        if (h.text() != null) {
+          g.writeStringField("text", h.text());
+        }
+        if (h.ranks() != null) {
+          g.writeObjectFieldStart("ranks");
+          writeRank(g, "vector", h.ranks().vector());
+          writeRank(g, "keyword", h.ranks().keyword());
+          g.writeEndObject();
+        }
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -186,11 +199,23 @@ public final class Views {
     });
   }
 
+  private static void writeRank(com.fasterxml.jackson.core.JsonGenerator g, String leg, Integer rank) throws java.io.IOException {
+    if (rank == null) {
+      g.writeNullField(leg);
+    } else {
+      g.writeNumberField(leg, rank);
+    }
+  }
+
+  /** A stored vector: id, values, metadata, and text when it has one. */
   public static ObjectNode vector(VectorRecord r) {
     ObjectNode n = object();
     n.put("id", r.id());
     n.set("values", floats(r.values()));
     n.set("metadata", r.metadata());
+    if (r.text() != null) {
+      n.put("text", r.text());
+    }
     return n;
   }
 
