@@ -3,7 +3,6 @@ package io.vecstore.cluster;
 import static io.vecstore.cluster.TestZooKeeper.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,6 +91,7 @@ class MembershipTest {
       }
     }, "a's znode is back, held by its new session");
     await(WAIT, () -> b.view().node("a") != null, "b sees a again");
-    assertNotNull(a.view().node("a"));
+    // a's own view catches up on its own watch, not necessarily before b's (a race seen under load).
+    await(WAIT, () -> a.view().node("a") != null, "a sees itself again");
   }
 }

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real server process ingesting from several client threads is killed with SIGKILL at random
  * moments. After each restart every acknowledged write is there with its latest acknowledged
- * value, no batch is half applied, and CheckIndex is clean.
+ * value and text (stored and full-text indexed), no batch is half applied, and CheckIndex is clean.
  */
 @ExtendWith(Seeded.class)
 class CrashRecoveryTest {
@@ -68,7 +68,7 @@ class CrashRecoveryTest {
   private void run(Random random, int cycles) throws Exception {
     try (ServerProcess first = ServerProcess.start(dataDir)) {
       String base = first.awaitBase(Duration.ofSeconds(60));
-      assertEquals(201, send(base, "POST", "/admin/namespaces", "{\"id\":\"crash\",\"name\":\"crash\",\"tier\":\"unlimited\"}").statusCode());
+      assertEquals(201, send(base, "POST", "/admin/namespaces", "{\"id\":\"crash\",\"name\":\"crash\",\"tier\":\"unlimited\",\"text\":{\"analyzer\":\"standard\"}}").statusCode());
       first.terminate(Duration.ofSeconds(30));
     }
     int batchCounter = 0;
@@ -118,7 +118,8 @@ class CrashRecoveryTest {
         }
         values.put(id, batch);
         body.append(values.size() == 1 ? "" : ",").append("{\"id\":\"").append(id).append("\",\"values\":[")
-            .append(batch).append(",1],\"metadata\":{\"batch\":").append(batch).append("}}");
+            .append(batch).append(",1],\"metadata\":{\"batch\":").append(batch).append("},\"text\":\"batch b")
+            .append(batch).append("\"}");
       }
       body.append("]}");
       // Before sending: these values may exist from now on. An id never acknowledged may also be absent (null).
@@ -150,6 +151,7 @@ class CrashRecoveryTest {
           JsonNode v = JSON.readTree(r.body());
           int value = (int) v.get("values").get(0).asDouble();
           assertEquals(value, v.at("/metadata/batch").asInt(), "vector and metadata of one write");
+          assertEquals("batch b" + value, v.get("text").asText(), "vector and text of one write");
           actual.put(id, value);
         } else {
           assertEquals(404, r.statusCode(), r.body() + "\n" + server.log());
@@ -172,6 +174,13 @@ class CrashRecoveryTest {
       }
     }
     unanswered.clear();
+    for (var e : actual.entrySet()) { // the full-text index holds what the log replayed, too
+      JsonNode found = JSON.readTree(send(base, "POST", "/v1/namespaces/crash/query",
+          "{\"text\":\"b" + e.getValue() + "\",\"mode\":\"keyword\",\"k\":10}").body());
+      List<String> ids = new ArrayList<>();
+      found.get("results").forEach(h -> ids.add(h.get("id").asText()));
+      assertTrue(ids.contains(e.getKey()), "keyword b" + e.getValue() + " finds " + e.getKey() + ": " + found);
+    }
     JsonNode stats = JSON.readTree(send(base, "GET", "/admin/namespaces/crash/stats", null).body());
     assertEquals(actual.size(), stats.get("vector_count").asInt(), "vector_count is true after a crash");
     assertFalse(server.log().contains("Exception"), server.log());

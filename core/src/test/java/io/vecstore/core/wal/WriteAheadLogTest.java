@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -57,6 +58,29 @@ class WriteAheadLogTest {
       assertEquals("{\"v\":5.0,\"s\":\"é\"}", u.vectors().get(0).metadata().toString());
       assertEquals(null, u.vectors().get(1).metadata());
       assertEquals(6, wal.nextSeq());
+    }
+  }
+
+  /** Text of any size (over writeUTF's 64 KiB too) and records without text in the same batch. */
+  @Test
+  void textRoundTripsThroughTheLogAndReplication() throws IOException {
+    String long64k = "é".repeat(40_000); // 80,000 bytes of UTF-8
+    WalRecord.Upsert withText = new WalRecord.Upsert(1, List.of(
+        new VectorRecord("a", new float[] {1, 2}, null, "hello 世界"),
+        new VectorRecord("b", new float[] {3, 4}, null, null),
+        new VectorRecord("c", new float[] {5, 6}, null, long64k)));
+    try (WriteAheadLog wal = WriteAheadLog.open(dir, 0)) {
+      wal.sync(wal.append(withText));
+      wal.sync(wal.append(upsert(2, "plain", 1)));
+    }
+    try (WriteAheadLog wal = WriteAheadLog.open(dir, 0)) {
+      List<WalRecord> pending = wal.pending();
+      List<VectorRecord> read = ((WalRecord.Upsert) pending.get(0)).vectors();
+      assertEquals(Arrays.asList("hello 世界", null, long64k), read.stream().map(VectorRecord::text).toList());
+      assertArrayEquals(new float[] {5, 6}, read.get(2).values());
+      assertEquals(null, ((WalRecord.Upsert) pending.get(1)).vectors().get(0).text());
+      List<WalRecord> shipped = WalFrames.decode(new java.io.ByteArrayInputStream(WalFrames.encode(pending)));
+      assertEquals(long64k, ((WalRecord.Upsert) shipped.get(0)).vectors().get(2).text());
     }
   }
 
