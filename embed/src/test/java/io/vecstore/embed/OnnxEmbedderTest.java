@@ -18,8 +18,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,17 +28,7 @@ class OnnxEmbedderTest {
   /** Fifty different short texts. */
   private static final List<String> BATCH = batch();
 
-  private static OnnxEmbedder embedder;
-
-  @BeforeAll
-  static void open() {
-    embedder = new OnnxEmbedder(2);
-  }
-
-  @AfterAll
-  static void close() {
-    embedder.close();
-  }
+  private static final OnnxEmbedder embedder = Vectors.SHARED_EMBEDDER;
 
   @ParameterizedTest
   @EnumSource(EmbeddingModel.class)

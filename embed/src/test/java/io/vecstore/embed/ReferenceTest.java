@@ -8,8 +8,6 @@ import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2Quantize
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
 import io.vecstore.core.text.EmbeddingModel;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,17 +40,7 @@ class ReferenceTest {
       "ok",
       "https://example.com/path?query=vector&limit=10");
 
-  private static OnnxEmbedder embedder;
-
-  @BeforeAll
-  static void open() {
-    embedder = new OnnxEmbedder(2);
-  }
-
-  @AfterAll
-  static void close() {
-    embedder.close();
-  }
+  private static final OnnxEmbedder embedder = Vectors.SHARED_EMBEDDER;
 
   @Test
   void miniLmMatchesLangchain4j() {

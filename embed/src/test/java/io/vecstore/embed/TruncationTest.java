@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,17 +33,7 @@ class TruncationTest {
   private static final long CLS = 101;
   private static final long SEP = 102;
 
-  private static OnnxEmbedder embedder;
-
-  @BeforeAll
-  static void open() {
-    embedder = new OnnxEmbedder(2);
-  }
-
-  @AfterAll
-  static void close() {
-    embedder.close();
-  }
+  private static final OnnxEmbedder embedder = Vectors.SHARED_EMBEDDER;
 
   @ParameterizedTest
   @EnumSource(EmbeddingModel.class)

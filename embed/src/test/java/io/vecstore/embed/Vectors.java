@@ -1,7 +1,10 @@
 package io.vecstore.embed;
 
-/** Small vector arithmetic for the tests. */
+/** Small vector arithmetic for the tests, and the embedder they share. */
 final class Vectors {
+
+  /** One embedder for the test classes of a JVM: each model loads once. Never closed (daemon threads). */
+  static final OnnxEmbedder SHARED_EMBEDDER = new OnnxEmbedder(2);
 
   private Vectors() {}
 
