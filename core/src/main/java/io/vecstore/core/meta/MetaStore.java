@@ -66,7 +66,7 @@ public final class MetaStore {
 
   /**
    * Rewrites an archive's namespace.json in place for a namespace made from it: another id, a
-   * status, no pending deletion, no keys, no recorded size. Edited as JSON, so fields this server
+   * status, no pending deletion, no keys, no recorded size, no audit events. Edited as JSON, so fields this server
    * does not know travel unchanged.
    */
   public static NamespaceMeta rewriteForImport(Path file, String id, NamespaceStatus status, Instant now)
@@ -77,6 +77,7 @@ public final class MetaStore {
     json.putNull("pending_deletion_since");
     json.put("updated_at", now.toString());
     json.remove("size_at_close");
+    json.put(EVENT_SEQ, 0); // a new namespace: its audit trail starts afresh
     json.putArray("keys");
     AtomicFiles.write(file, JSON.writeValueAsBytes(json));
     return read(file);
