@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * A namespace's audit trail on disk ({@code events.jsonl} in its directory, see DataLayout): one
@@ -26,7 +25,9 @@ import java.util.function.Predicate;
  * a torn last line and events past {@code event_seq} (whose change was never written). So after
  * {@code kill -9} the trail holds exactly the changes namespace.json holds.
  *
- * <p>Opened on first use, not at start-up (a server may hold thousands of namespaces).
+ * <p>Opened on first use, not at start-up, and holds no events in memory but the last one a
+ * policy made (a server may hold thousands of namespaces): pages are read from the file, which
+ * is at most {@code 2 × KEEP} lines.
  *
  * <p>Thread-safety: safe for concurrent use; every method holds the log's monitor. Callers that
  * append also serialize the changes they record (the namespace's metadata lock).
@@ -40,8 +41,10 @@ public final class EventLog {
 
   private final Path file;
   private final int keep;
-  private List<NamespaceEvent> events; // null until opened; the last `keep`, oldest first
+  private boolean open;
   private int lines; // lines in the file
+  private long lastSeq; // the newest event's number, 0 for none
+  private NamespaceEvent lastByPolicy; // the newest event a policy made, or null
 
   public EventLog(Path file) {
     this(file, KEEP);
@@ -66,28 +69,42 @@ public final class EventLog {
     }
   }
 
-  /** Whether {@link #open} has run. */
-  public synchronized boolean isOpen() {
-    return events != null;
-  }
-
   /**
    * Reads the file once, keeping the events up to {@code appliedSeq} (namespace.json's
    * {@code event_seq}) and dropping a torn last line; rewrites the file if it dropped anything.
    * Later calls do nothing.
    */
   public synchronized void open(long appliedSeq) throws IOException {
-    if (events != null) {
+    if (open) {
       return;
     }
-    List<NamespaceEvent> read = new ArrayList<>();
-    boolean dropped = false;
+    Read read = read(appliedSeq);
+    List<NamespaceEvent> kept = read.events();
+    if (kept.size() > keep) {
+      kept = kept.subList(kept.size() - keep, kept.size());
+    }
+    lines = read.lines();
+    if (read.dropped() || kept.size() < read.events().size()) {
+      rewrite(kept);
+    }
+    lastSeq = kept.isEmpty() ? 0 : kept.getLast().seq();
+    lastByPolicy = null;
+    for (NamespaceEvent e : kept) {
+      noteAppended(e);
+    }
+    open = true;
+  }
+
+  /** The file's events up to {@code appliedSeq}, in order, and whether anything was dropped (torn, unreadable, unrecorded). */
+  private Read read(long appliedSeq) throws IOException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       bytes = new byte[0];
     }
+    List<NamespaceEvent> events = new ArrayList<>();
+    boolean dropped = false;
     int count = 0;
     int start = 0;
     for (int i = 0; i <= bytes.length; i++) {
@@ -95,22 +112,19 @@ public final class EventLog {
         if (i > start) {
           count++;
           NamespaceEvent e = parse(bytes, start, i, i < bytes.length);
-          if (e != null && e.seq() <= appliedSeq && (read.isEmpty() || e.seq() > read.getLast().seq())) {
-            read.add(e);
+          if (e != null && e.seq() <= appliedSeq && (events.isEmpty() || e.seq() > events.getLast().seq())) {
+            events.add(e);
           } else {
-            dropped = true; // torn, unreadable, or past what namespace.json recorded
+            dropped = true;
           }
         }
         start = i + 1;
       }
     }
-    List<NamespaceEvent> kept = read.size() > keep ? new ArrayList<>(read.subList(read.size() - keep, read.size())) : read;
-    events = kept;
-    lines = count;
-    if (dropped || kept.size() < read.size()) {
-      rewrite();
-    }
+    return new Read(events, count, dropped);
   }
+
+  private record Read(List<NamespaceEvent> events, int lines, boolean dropped) {}
 
   /** An event line, or null when it cannot be read (a torn write: no newline, or bad JSON). */
   private static NamespaceEvent parse(byte[] bytes, int from, int to, boolean terminated) {
@@ -142,33 +156,44 @@ public final class EventLog {
     if (created) {
       AtomicFiles.fsyncDirectory(file.getParent());
     }
-    events.addAll(batch);
     lines += batch.size();
-    if (events.size() > keep) {
-      events.subList(0, events.size() - keep).clear();
-    }
+    batch.forEach(this::noteAppended);
     if (lines >= 2 * keep) {
-      rewrite();
+      List<NamespaceEvent> all = read(lastSeq).events();
+      rewrite(all.subList(Math.max(0, all.size() - keep), all.size()));
+    }
+  }
+
+  private void noteAppended(NamespaceEvent e) {
+    lastSeq = e.seq();
+    if (e.actor() instanceof Actor.Policy) {
+      lastByPolicy = e;
     }
   }
 
   /**
-   * Takes back the events after {@code seq}, appended for a change that could not be written: out
-   * of memory at once, out of the file by an atomic rewrite (should that fail too, the next
-   * {@link #open} drops them, since namespace.json never recorded them).
+   * Takes back the events after {@code seq}, appended for a change that could not be written,
+   * by an atomic rewrite (should that fail too, the next {@link #open} drops them, since
+   * namespace.json never recorded them).
    */
   public synchronized void truncateAfter(long seq) throws IOException {
     requireOpen();
-    events.removeIf(e -> e.seq() > seq);
-    rewrite();
+    open = false; // read again, as of seq, on next use
+    List<NamespaceEvent> kept = read(seq).events();
+    rewrite(kept);
+    lastSeq = kept.isEmpty() ? 0 : kept.getLast().seq();
+    lastByPolicy = null;
+    kept.forEach(this::noteAppended);
+    open = true;
   }
 
-  /** Up to {@code limit} events older than {@code beforeSeq} (null: from the newest), newest first. */
-  public synchronized List<NamespaceEvent> newestFirst(Long beforeSeq, int limit) {
+  /** Up to {@code limit} of the last {@link #KEEP} events older than {@code beforeSeq} (null: from the newest), newest first. */
+  public synchronized List<NamespaceEvent> newestFirst(Long beforeSeq, int limit) throws IOException {
     requireOpen();
+    List<NamespaceEvent> all = read(lastSeq).events();
     List<NamespaceEvent> out = new ArrayList<>();
-    for (int i = events.size() - 1; i >= 0 && out.size() < limit; i--) {
-      NamespaceEvent e = events.get(i);
+    for (int i = all.size() - 1; i >= Math.max(0, all.size() - keep) && out.size() < limit; i--) {
+      NamespaceEvent e = all.get(i);
       if (beforeSeq == null || e.seq() < beforeSeq) {
         out.add(e);
       }
@@ -176,24 +201,19 @@ public final class EventLog {
     return out;
   }
 
-  /** The newest kept event {@code match} accepts, or null. */
-  public synchronized NamespaceEvent newest(Predicate<NamespaceEvent> match) {
+  /** The newest event a policy made, or null (read at open, kept up to date by appends). */
+  public synchronized NamespaceEvent lastByPolicy() {
     requireOpen();
-    for (int i = events.size() - 1; i >= 0; i--) {
-      if (match.test(events.get(i))) {
-        return events.get(i);
-      }
-    }
-    return null;
+    return lastByPolicy;
   }
 
   private void requireOpen() {
-    if (events == null) {
+    if (!open) {
       throw new IllegalStateException("the event log of " + file + " is not open");
     }
   }
 
-  private void rewrite() throws IOException {
+  private void rewrite(List<NamespaceEvent> events) throws IOException {
     AtomicFiles.write(file, lines(events));
     lines = events.size();
   }

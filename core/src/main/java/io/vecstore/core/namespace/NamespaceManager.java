@@ -275,7 +275,12 @@ public final class NamespaceManager implements Closeable {
           "limit must be between 1 and " + MAX_EVENTS_PAGE + ", got: " + limit);
     }
     Long before = cursor == null ? null : Long.valueOf(Cursors.decode(cursor, k -> k.matches("[1-9][0-9]{0,18}")));
-    List<NamespaceEvent> page = ns.events().newestFirst(before, limit + 1);
+    List<NamespaceEvent> page;
+    try {
+      page = ns.events().newestFirst(before, limit + 1);
+    } catch (IOException e) {
+      throw UnavailableException.storage(id, "cannot read the audit trail: " + e.getMessage(), e);
+    }
     if (page.size() <= limit) {
       return new EventPage(page, null);
     }

@@ -218,7 +218,7 @@ final class QuotaChanges {
       return Namespace.MetaChange.NONE; // another writer grew it, or the policy changed
     }
     Instant now = clock.instant();
-    NamespaceEvent last = ns.events().newest(e -> e.actor() instanceof Actor.Policy && e.type() == EventType.QUOTAS);
+    NamespaceEvent last = ns.events().lastByPolicy(); // a policy makes only quota changes
     if (last != null && now.isBefore(last.at().plus(grow.cooldown()))) {
       return Namespace.MetaChange.NONE;
     }
