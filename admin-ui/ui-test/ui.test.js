@@ -79,6 +79,7 @@ test('create form: checks the id, shows the server error, creates the namespace'
   await page.locator('h1', { hasText: NS }).waitFor();
   const { json } = await rest('GET', `/admin/namespaces/${NS}`);
   assert.equal(json.name, 'Shop search');
+  assert.equal(json.plan, 'free', 'the picked plan is sent');
   assert.equal(json.dimension, 4);
   assert.deepEqual(json.quotas, {
     max_vectors: 500, max_storage_bytes: 104857600, max_requests_per_second: 10, max_concurrent_queries: 2,
@@ -124,19 +125,52 @@ test('namespaces table shows counts, storage and utilization after upserts', asy
   await row.waitFor();
 });
 
-test('namespace page: quota edits are saved with merge semantics', async () => {
+test('namespace page: quota edits are saved with merge semantics, above a ceiling only with the override', async () => {
   await ui(`#/ns/${NS}`);
   await page.locator('#quota-form').waitFor();
+  assert.equal(await text('[data-detail=plan]'), 'free');
   assert.equal(await page.inputValue('#q-max_vectors'), '500');
   await page.fill('#q-max_vectors', '2000');
-  await page.fill('#q-max_batch_size', ''); // empty = unlimited
+  await page.fill('#q-max_batch_size', ''); // empty = unlimited: above free's ceiling of 100
+  expectFailure('PUT', `/admin/namespaces/${NS}/quotas`, 400);
+  await page.click('#quota-form button[type=submit]');
+  await page.locator('#quota-form .alert-error[data-code=exceeds_plan]').waitFor();
+  assert.match(await text('#quota-form .alert-error'), /max_batch_size unlimited exceeds plan free's ceiling of 100/);
+  await page.check('#q-override');
   await page.click('#quota-form button[type=submit]');
   await page.locator('#quota-form .alert-ok', { hasText: 'Quotas saved' }).waitFor();
+  const overridden = page.locator('#events-table tr[data-type=quotas]', { has: page.locator('.badge-override') });
+  await overridden.waitFor();
+  assert.match(await overridden.innerText(), /max_batch_size: 100[\s\S]*max_batch_size: unlimited/);
   const { json } = await rest('GET', `/admin/namespaces/${NS}`);
   assert.equal(json.quotas.max_vectors, 2000);
   assert.equal(json.quotas.max_batch_size, null);
   assert.equal(json.quotas.max_results_per_query, 100); // untouched fields keep their values
   assert.equal(json.quotas.max_storage_bytes, 104857600);
+});
+
+test('namespace page: the plan changes, refused above the new ceilings unless reset, and the history shows it', async () => {
+  await ui(`#/ns/${NS_FULL}`);
+  await page.locator('#plan-select option[value=pro]').waitFor({ state: 'attached' });
+  assert.equal(await text('[data-detail=plan]'), 'unlimited');
+  await page.selectOption('#plan-select', 'free');
+  expectFailure('PUT', `/admin/namespaces/${NS_FULL}/plan`, 400);
+  await page.click('#plan-apply');
+  await page.locator('#plan-card .alert-error[data-code=exceeds_plan]').waitFor();
+  assert.equal(await page.inputValue('#plan-select'), 'unlimited', 'the select is put back');
+  await page.selectOption('#plan-select', 'free');
+  await page.check('#plan-reset');
+  await page.click('#plan-apply');
+  await page.locator('#plan-card .alert-ok', { hasText: 'Plan is now free' }).waitFor();
+  assert.equal(await text('[data-detail=plan]'), 'free');
+  assert.equal(await page.inputValue('#q-max_vectors'), '10000', 'the quotas are the plan\'s now');
+  await page.locator('#events-table tr[data-type=plan]').waitFor();
+  assert.deepEqual(await page.locator('#events-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.type)),
+    ['quotas', 'plan', 'created']);
+  assert.match(await text('#events-table tr[data-type=plan]'), /unlimited[\s\S]*free/);
+  const { json } = await rest('GET', `/admin/namespaces/${NS_FULL}/events`);
+  assert.equal(json.events[0].reason, 'the quotas of plan free');
+  await shot('namespace-plan-history');
 });
 
 test('namespace page: live counters and requests/s chart follow traffic', async () => {

@@ -139,7 +139,16 @@ export const listNamespaces = ({ limit, cursor, prefix, status } = {}) =>
 export const getNamespace = (id) => request('GET', `/admin/namespaces/${enc(id)}`);
 export const createNamespace = (body) => request('POST', '/admin/namespaces', body);
 export const deleteNamespace = (id) => request('DELETE', `/admin/namespaces/${enc(id)}`);
+/** `patch` may carry `override: true` to pass the plan's ceilings. */
 export const updateQuotas = (id, patch) => request('PUT', `/admin/namespaces/${enc(id)}/quotas`, patch);
+/** `{plan, reset_quotas?, override?}`. */
+export const changePlan = (id, body) => request('PUT', `/admin/namespaces/${enc(id)}/plan`, body);
+/** A quota policy object, or null: the namespace follows its plan's again. */
+export const updateQuotaPolicy = (id, policy) => request('PUT', `/admin/namespaces/${enc(id)}/quota-policy`, policy);
+/** A page of the audit trail, newest first: `{events, next_cursor}`. */
+export const namespaceEvents = (id, { limit, cursor } = {}) =>
+  request('GET', `/admin/namespaces/${enc(id)}/events` + queryString({ limit, cursor }));
+export const listPlans = () => request('GET', '/admin/plans');
 export const updateStatus = (id, status) => request('PUT', `/admin/namespaces/${enc(id)}/status`, { status });
 export const namespaceStats = (id) => request('GET', `/admin/namespaces/${enc(id)}/stats`);
 export const aggregateStats = () => request('GET', '/admin/stats');

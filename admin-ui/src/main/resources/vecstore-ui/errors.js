@@ -11,6 +11,7 @@ const KNOWN = {
   dimension_mismatch: ['Dimension mismatch', 'The vector must have as many values as the namespace dimension.'],
   invalid_filter: ['Invalid filter', "Example: category = 'tech' AND year >= 2020"],
   limit_exceeded: ['Over a quota limit', null],
+  exceeds_plan: ['Above the plan’s ceiling', 'Tick “Override the plan’s ceilings” to set it anyway; the override is recorded in the history.'],
   namespace_exists: ['Namespace already exists', 'Pick another id.'],
   namespace_not_found: ['Namespace not found', null],
   vector_not_found: ['Vector not found', 'No stored vector has this id.'],

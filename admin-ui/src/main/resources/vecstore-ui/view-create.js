@@ -49,11 +49,14 @@ export function render(root) {
     idHint.classList.toggle('field-error', p !== null);
   });
 
-  // The tier only fills the quota fields; what is sent is the seven (possibly edited) values.
-  const tierPicker = h('div', { class: 'segmented', role: 'radiogroup', 'aria-label': 'Tier' },
+  // The picked built-in plan is sent as `plan` and fills the quota fields; the seven (possibly
+  // edited) values are sent too, and the server checks them against the plan's ceilings.
+  let plan = 'pro';
+  const tierPicker = h('div', { class: 'segmented', role: 'radiogroup', 'aria-label': 'Plan' },
     Object.keys(TIERS).map((t) => h('label', {},
-      h('input', { type: 'radio', name: 'tier', value: t, checked: t === 'pro', onchange: () => quotas.fill(TIERS[t]) }),
+      h('input', { type: 'radio', name: 'tier', value: t, checked: t === 'pro', onchange: () => { plan = t; quotas.fill(TIERS[t]); } }),
       h('span', {}, t[0].toUpperCase() + t.slice(1)))));
+  const override = h('input', { type: 'checkbox', id: 'c-override' });
 
   const form = h('form', { class: 'card form form-page', novalidate: true, onsubmit },
     field('c-id', 'Id', id, idHint),
@@ -73,8 +76,9 @@ export function render(root) {
     h('fieldset', {},
       h('legend', {}, 'Quotas'),
       tierPicker,
-      h('p', { class: 'field-hint' }, 'Pick a tier to fill the quotas, then adjust. Empty means unlimited.'),
-      quotas.el),
+      h('p', { class: 'field-hint' }, 'Pick a plan to fill the quotas, then adjust. Empty means unlimited. A plan’s own values are its ceilings: going above one needs the override.'),
+      quotas.el,
+      h('label', { class: 'check', for: 'c-override' }, override, ' Override the plan’s ceilings (recorded in the history)')),
     result,
     h('div', { class: 'actions' }, h('a', { class: 'btn', href: '#/' }, 'Cancel'), submit));
 
@@ -114,7 +118,8 @@ export function render(root) {
     }
     const q = quotas.read(false);
     if (q.error) return mount(result, errorBox({ code: 'invalid_argument', message: q.error }));
-    const body = { id: id.value, quotas: q.values };
+    const body = { id: id.value, plan, quotas: q.values };
+    if (override.checked) body.override = true;
     if (analyzer.value) body.text = { analyzer: analyzer.value };
     if (model.value) body.embedding = { model: model.value }; // it sets dimension and metric
     else body.metric = metric.value;

@@ -1,9 +1,10 @@
-// Namespace page: details, live stats and traffic chart, quotas, status, keys, delete.
+// Namespace page: details, live stats and traffic chart, quotas, status, plan, keys, history, delete.
 import * as api from './api.js';
 import { lineChart } from './chart.js';
 import { h, mount } from './dom.js';
 import { errorBox, okBox } from './errors.js';
 import * as fmt from './format.js';
+import { historyCard, planCard } from './history-card.js';
 import { keysCard } from './keys-card.js';
 import { quotaFieldset } from './quotas.js';
 import { confirmDialog, quotaFlag, statusBadge, utilBar } from './widgets.js';
@@ -33,6 +34,13 @@ export function render(root, [id]) {
   const statusResult = h('div', { 'aria-live': 'polite' });
   const deleteResult = h('div', { 'aria-live': 'polite' });
   const keys = keysCard(id);
+  const plan = planCard(id, (n) => {
+    showNamespace(n);
+    quotas.fill(n.quotas);
+    history.load();
+  });
+  const history = historyCard(id);
+  const quotaOverride = h('input', { type: 'checkbox', id: 'q-override' });
 
   mount(root, h('p', { class: 'muted' }, 'Loading…'));
 
@@ -55,9 +63,12 @@ export function render(root, [id]) {
         h('form', { class: 'form', id: 'quota-form', novalidate: true, onsubmit: saveQuotas },
           h('p', { class: 'field-hint' }, 'Empty means unlimited. Only the fields you change are sent; the others keep their values.'),
           quotas.el,
+          h('label', { class: 'check', for: 'q-override' }, quotaOverride, ' Override the plan’s ceilings (recorded in the history)'),
           quotaResult,
           h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save quotas')))),
+      plan.el,
       keys.el,
+      history.el,
       card('Danger zone',
         h('div', { class: 'inline-form' },
           h('p', {}, 'Deleting removes the namespace, its index and all its vectors. This cannot be undone.'),
@@ -84,7 +95,9 @@ export function render(root, [id]) {
         deletionNotice(n.status === 'pending_deletion' ? n.deletion_due : null)),
       h('a', { class: 'btn', href: '#/query?ns=' + encodeURIComponent(n.id) }, 'Query playground'));
     const md = Object.entries(n.metadata ?? {});
+    plan.show(n);
     mount(details,
+      dt('Plan', n.plan, 'plan'),
       dt('Metric', n.metric),
       dt('Dimension', n.dimension ?? 'not set yet (the first upsert sets it)'),
       dt('Quantization', n.quantization ?? 'none'),
@@ -149,10 +162,12 @@ export function render(root, [id]) {
     if (r.error) return mount(quotaResult, errorBox({ code: 'invalid_argument', message: r.error }));
     if (!Object.keys(r.values).length) return mount(quotaResult, okBox('Nothing changed.'));
     try {
-      const n = await api.updateQuotas(id, r.values);
+      const n = await api.updateQuotas(id, quotaOverride.checked ? { ...r.values, override: true } : r.values);
+      quotaOverride.checked = false;
       showNamespace(n);
       quotas.fill(n.quotas);
       mount(quotaResult, okBox('Quotas saved.'));
+      history.load();
     } catch (err) {
       mount(quotaResult, errorBox(err));
     }
@@ -171,6 +186,7 @@ export function render(root, [id]) {
     try {
       showNamespace(await api.updateStatus(id, target));
       mount(statusResult, okBox(`Status is now ${fmt.statusLabel(target).toLowerCase()}.`));
+      history.load();
     } catch (err) {
       mount(statusResult, errorBox(err));
     }
@@ -205,6 +221,8 @@ export function render(root, [id]) {
       drawChart();
       poll();
       keys.load();
+      plan.load();
+      history.load();
     } catch (e) {
       if (!disposed) mount(root, h('a', { class: 'back', href: '#/' }, '← Namespaces'), errorBox(e));
     }

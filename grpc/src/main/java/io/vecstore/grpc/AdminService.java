@@ -5,6 +5,15 @@ import io.vecstore.core.meta.NamespaceInfo;
 import io.vecstore.core.namespace.NamespaceManager;
 import io.vecstore.core.namespace.NamespacePage;
 import io.vecstore.core.quota.QuotaPatch;
+import io.vecstore.core.audit.Actor;
+import io.vecstore.grpc.v1.ChangeNamespacePlanRequest;
+import io.vecstore.grpc.v1.ChangeNamespacePlanResponse;
+import io.vecstore.grpc.v1.ListNamespaceEventsRequest;
+import io.vecstore.grpc.v1.ListNamespaceEventsResponse;
+import io.vecstore.grpc.v1.ListPlansRequest;
+import io.vecstore.grpc.v1.ListPlansResponse;
+import io.vecstore.grpc.v1.UpdateNamespaceQuotaPolicyRequest;
+import io.vecstore.grpc.v1.UpdateNamespaceQuotaPolicyResponse;
 import io.vecstore.grpc.v1.CreateNamespaceRequest;
 import io.vecstore.grpc.v1.CreateNamespaceResponse;
 import io.vecstore.grpc.v1.DeleteNamespaceRequest;
@@ -25,7 +34,8 @@ import io.vecstore.grpc.v1.UpdateNamespaceStatusResponse;
 import io.vecstore.grpc.v1.VecStoreAdminServiceGrpc;
 
 /**
- * The guide's admin service: the same NamespaceManager calls as the REST {@code /admin} routes.
+ * The guide's admin service, and plans, quota policies and audit trails: the same NamespaceManager
+ * calls as the REST {@code /admin} routes.
  * Who may call it is decided before by {@link AuthInterceptor}. Stateless beyond the manager;
  * thread-safe.
  */
@@ -75,8 +85,45 @@ final class AdminService extends VecStoreAdminServiceGrpc.VecStoreAdminServiceIm
   @Override
   public void updateNamespaceQuotas(UpdateNamespaceQuotasRequest r, StreamObserver<UpdateNamespaceQuotasResponse> out) {
     Unary.answer(out, "UpdateNamespaceQuotas", () -> UpdateNamespaceQuotasResponse.newBuilder()
-        .setNamespace(view(manager.updateQuotas(r.getId(), r.hasQuotas() ? GrpcRequests.quotaPatch(r.getQuotas()) : NO_CHANGE)))
+        .setNamespace(view(manager.updateQuotas(r.getId(), r.hasQuotas() ? GrpcRequests.quotaPatch(r.getQuotas()) : NO_CHANGE,
+            r.getOverride(), Actor.ADMIN)))
         .build());
+  }
+
+  @Override
+  public void listPlans(ListPlansRequest r, StreamObserver<ListPlansResponse> out) {
+    Unary.answer(out, "ListPlans", () -> {
+      ListPlansResponse.Builder b = ListPlansResponse.newBuilder();
+      manager.plans().all().forEach(p -> b.addPlans(GrpcViews.plan(p)));
+      return b.build();
+    });
+  }
+
+  @Override
+  public void changeNamespacePlan(ChangeNamespacePlanRequest r, StreamObserver<ChangeNamespacePlanResponse> out) {
+    Unary.answer(out, "ChangeNamespacePlan", () -> {
+      if (r.getPlan().isEmpty()) {
+        throw new io.vecstore.core.error.InvalidRequestException("plan is required in plan change"); // REST's wording
+      }
+      return ChangeNamespacePlanResponse.newBuilder()
+          .setNamespace(view(manager.changePlan(r.getId(), r.getPlan(), r.getResetQuotas(), r.getOverride(), Actor.ADMIN)))
+          .build();
+    });
+  }
+
+  @Override
+  public void updateNamespaceQuotaPolicy(UpdateNamespaceQuotaPolicyRequest r,
+      StreamObserver<UpdateNamespaceQuotaPolicyResponse> out) {
+    Unary.answer(out, "UpdateNamespaceQuotaPolicy", () -> UpdateNamespaceQuotaPolicyResponse.newBuilder()
+        .setNamespace(view(manager.updateQuotaPolicy(r.getId(),
+            r.hasQuotaPolicy() ? GrpcRequests.quotaPolicy(r.getQuotaPolicy()) : null, Actor.ADMIN)))
+        .build());
+  }
+
+  @Override
+  public void listNamespaceEvents(ListNamespaceEventsRequest r, StreamObserver<ListNamespaceEventsResponse> out) {
+    Unary.answer(out, "ListNamespaceEvents", () -> GrpcViews.events(manager.events(r.getId(),
+        r.hasLimit() ? r.getLimit() : NamespacePage.DEFAULT_LIMIT, r.getCursor().isEmpty() ? null : r.getCursor())));
   }
 
   @Override

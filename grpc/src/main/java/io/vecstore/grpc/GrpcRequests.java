@@ -44,16 +44,22 @@ final class GrpcRequests {
     if (r.getId().isEmpty()) {
       throw new InvalidRequestException("id is required in namespace");
     }
+    Tier tier = switch (r.getTier()) {
+      case TIER_UNSPECIFIED -> null;
+      case UNRECOGNIZED -> Tier.parse(String.valueOf(r.getTierValue()));
+      default -> Tier.parse(wireName(r.getTier()));
+    };
+    String plan = r.hasPlan() ? r.getPlan() : null;
+    if (tier != null && plan != null && !tier.wireName().equals(plan)) {
+      throw new InvalidRequestException("tier and plan name different plans (" + tier.wireName() + ", " + plan
+          + "); tier is the older name of plan: give one"); // REST's wording
+    }
     return new CreateNamespace(
         r.getId(),
         r.hasName() ? r.getName() : null,
         r.hasDescription() ? r.getDescription() : null,
         r.getMetadataMap(),
-        switch (r.getTier()) {
-          case TIER_UNSPECIFIED -> null;
-          case UNRECOGNIZED -> Tier.parse(String.valueOf(r.getTierValue()));
-          default -> Tier.parse(wireName(r.getTier()));
-        },
+        plan != null ? plan : tier == null ? null : tier.wireName(),
         r.hasQuotas() ? quotaPatch(r.getQuotas()) : null,
         switch (r.getMetric()) {
           case METRIC_UNSPECIFIED -> null;
@@ -70,7 +76,35 @@ final class GrpcRequests {
             },
             r.hasDefaultNumCandidates() ? r.getDefaultNumCandidates() : null,
             r.hasText() ? textAnalyzer(r.getText()) : null,
-            r.hasEmbedding() ? embeddingModel(r.getEmbedding()) : null));
+            r.hasEmbedding() ? embeddingModel(r.getEmbedding()) : null),
+        r.hasQuotaPolicy() ? quotaPolicy(r.getQuotaPolicy()) : null,
+        r.getOverride());
+  }
+
+  /**
+   * A quota policy message as core reads REST's JSON (same defaults, rules and messages): an
+   * absent {@code up_to} is the ceiling.
+   */
+  static io.vecstore.core.quota.QuotaPolicy quotaPolicy(io.vecstore.grpc.v1.QuotaPolicy p) {
+    com.fasterxml.jackson.databind.node.ObjectNode json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    if (p.hasAutoGrow()) {
+      io.vecstore.grpc.v1.AutoGrow g = p.getAutoGrow();
+      com.fasterxml.jackson.databind.node.ObjectNode a = json.putObject("auto_grow");
+      a.put("quota", g.getQuota().isEmpty() ? null : g.getQuota());
+      if (g.hasWhenUtilizationAbove()) {
+        a.put("when_utilization_above", g.getWhenUtilizationAbove());
+      }
+      if (g.hasFactor()) {
+        a.put("factor", g.getFactor());
+      }
+      if (g.hasUpTo()) {
+        a.put("up_to", g.getUpTo());
+      }
+      if (g.hasCooldownMinutes()) {
+        a.put("cooldown_minutes", g.getCooldownMinutes());
+      }
+    }
+    return MetaCodec.readQuotaPolicy(json, MetaCodec.QUOTA_POLICY);
   }
 
   /** {@code text: {analyzer}}: standard when the analyzer is empty, as REST's {@code "text": {}}. */

@@ -59,6 +59,10 @@ final class GrpcViews {
     if (m.options().embedding() != null) {
       n.setEmbedding(EmbeddingOptions.newBuilder().setModel(m.options().embedding().wireName()));
     }
+    n.setPlan(m.plan());
+    if (m.quotaPolicy() != null) {
+      n.setQuotaPolicy(quotaPolicy(m.quotaPolicy()));
+    }
     if (info.available()) {
       n.setVectorCount(info.vectorCount()).setStorageBytes(info.storageBytes());
     } else {
@@ -71,6 +75,59 @@ final class GrpcViews {
       n.setDeletionDue(timestamp(deletionDue));
     }
     return n.build();
+  }
+
+  /** A quota policy as REST's JSON shows it, {@code up_to: "ceiling"} as an absent up_to. */
+  static io.vecstore.grpc.v1.QuotaPolicy quotaPolicy(io.vecstore.core.quota.QuotaPolicy p) {
+    io.vecstore.grpc.v1.QuotaPolicy.Builder b = io.vecstore.grpc.v1.QuotaPolicy.newBuilder();
+    io.vecstore.core.quota.AutoGrow g = p.autoGrow();
+    if (g != null) {
+      io.vecstore.grpc.v1.AutoGrow.Builder a = io.vecstore.grpc.v1.AutoGrow.newBuilder()
+          .setQuota(g.quota().wireName())
+          .setWhenUtilizationAbove(g.whenUtilizationAbove())
+          .setFactor(g.factor())
+          .setCooldownMinutes(g.cooldown().toMinutes());
+      if (g.upTo() instanceof io.vecstore.core.quota.AutoGrow.UpTo.AtMost m) {
+        a.setUpTo(m.value());
+      }
+      b.setAutoGrow(a);
+    }
+    return b.build();
+  }
+
+  static io.vecstore.grpc.v1.Plan plan(io.vecstore.core.quota.Plan p) {
+    io.vecstore.grpc.v1.Plan.Builder b = io.vecstore.grpc.v1.Plan.newBuilder()
+        .setName(p.name())
+        .setBuiltIn(io.vecstore.core.quota.Plans.isBuiltIn(p))
+        .setQuotas(quotas(p.quotas()))
+        .setCeilings(quotas(p.ceilings()))
+        .setQuotaPolicy(quotaPolicy(p.policy()));
+    if (p.description() != null) {
+      b.setDescription(p.description());
+    }
+    return b.build();
+  }
+
+  static io.vecstore.grpc.v1.ListNamespaceEventsResponse events(io.vecstore.core.audit.EventPage page) {
+    io.vecstore.grpc.v1.ListNamespaceEventsResponse.Builder b = io.vecstore.grpc.v1.ListNamespaceEventsResponse.newBuilder();
+    for (io.vecstore.core.audit.NamespaceEvent e : page.events()) {
+      io.vecstore.grpc.v1.NamespaceEvent.Builder eb = io.vecstore.grpc.v1.NamespaceEvent.newBuilder()
+          .setSeq(e.seq())
+          .setAt(timestamp(e.at()))
+          .setActor(e.actor().wireName())
+          .setType(e.type().wireName())
+          .setOldValue(JsonStructs.toValue(e.oldValue()))
+          .setNewValue(JsonStructs.toValue(e.newValue()))
+          .setOverride(e.override());
+      if (e.reason() != null) {
+        eb.setReason(e.reason());
+      }
+      b.addEvents(eb);
+    }
+    if (page.nextCursor() != null) {
+      b.setNextCursor(page.nextCursor());
+    }
+    return b.build();
   }
 
   static io.vecstore.grpc.v1.Quotas quotas(Quotas q) {

@@ -67,7 +67,7 @@ final class JsonStructs {
     return s.build();
   }
 
-  private static Value toValue(JsonNode n) {
+  static Value toValue(JsonNode n) {
     Value.Builder v = Value.newBuilder();
     switch (n.getNodeType()) {
       case NULL, MISSING -> v.setNullValue(NullValue.NULL_VALUE);

@@ -128,9 +128,13 @@ class GrpcAdminTest {
 
   @Test
   void updatesQuotasByMergingAndUnlimitedClearsALimit() {
-    create("q");
+    create("q"); // on pro: unlimited storage is above its ceiling, so it takes the override
+    GrpcTestServer.assertFailure(io.grpc.Status.Code.INVALID_ARGUMENT, "exceeds_plan",
+        "max_storage_bytes unlimited exceeds plan pro's ceiling of 10737418240",
+        () -> admin.updateNamespaceQuotas(UpdateNamespaceQuotasRequest.newBuilder().setId("q")
+            .setQuotas(quotas().setMaxStorageBytes(UNLIMITED)).build()));
     Namespace ns = admin.updateNamespaceQuotas(UpdateNamespaceQuotasRequest.newBuilder().setId("q")
-        .setQuotas(quotas().setMaxVectors(limit(100_000)).setMaxStorageBytes(UNLIMITED)).build()).getNamespace();
+        .setQuotas(quotas().setMaxVectors(limit(100_000)).setMaxStorageBytes(UNLIMITED)).setOverride(true).build()).getNamespace();
     assertEquals(100_000, ns.getQuotas().getMaxVectors());
     assertFalse(ns.getQuotas().hasMaxStorageBytes(), "unlimited now");
     assertEquals(10, ns.getQuotas().getMaxConcurrentQueries(), "absent: unchanged");

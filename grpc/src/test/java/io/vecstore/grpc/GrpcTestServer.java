@@ -39,7 +39,12 @@ final class GrpcTestServer implements AutoCloseable {
   }
 
   static GrpcTestServer start(Path dataDir, String adminKey) throws IOException {
-    NamespaceManager manager = new NamespaceManager(ManagerConfig.defaults(dataDir));
+    return start(dataDir, adminKey, io.vecstore.core.quota.Plans.builtIn());
+  }
+
+  /** With {@code plans} (the built-in ones and a plans file's). */
+  static GrpcTestServer start(Path dataDir, String adminKey, io.vecstore.core.quota.Plans plans) throws IOException {
+    NamespaceManager manager = new NamespaceManager(ManagerConfig.defaults(dataDir).withPlans(plans));
     try {
       return new GrpcTestServer(manager, GrpcServer.start(GrpcServer.Options.defaults(0).withAdminKey(adminKey), manager));
     } catch (IOException | RuntimeException e) {

@@ -62,6 +62,7 @@ public final class App {
   public static Javalin create(ServerConfig config, NamespaceManager manager, HttpMetrics metrics, Readiness readiness,
       ClusterHooks hooks) {
     RequestGate gate = new RequestGate();
+    metrics.bindQuotaChanges(manager::quotaChanges);
     return Javalin.create(c -> {
       if (hooks != ClusterHooks.NONE) {
         c.contextResolver.ip = ctx -> {

@@ -1,6 +1,7 @@
 package io.vecstore.http;
 
 import io.vecstore.core.config.ManagerConfig;
+import io.vecstore.core.quota.Plans;
 import io.vecstore.core.wal.Durability;
 import io.vecstore.http.pinecone.PineconeConfig;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param deletionGrace how long pending_deletion lasts before the namespace is deleted
  * @param grpcPort port of the gRPC services (same host), 0 for none
  * @param pinecone how the Pinecone-compatible routes present this server
+ * @param plans the plans namespaces may be on: the built-in ones and those of {@code --plans}
  */
 public record ServerConfig(
     String host,
@@ -28,7 +30,8 @@ public record ServerConfig(
     boolean metricsPublic,
     Duration deletionGrace,
     int grpcPort,
-    PineconeConfig pinecone) {
+    PineconeConfig pinecone,
+    Plans plans) {
 
   /** Shortest admin key accepted: shorter ones are guessable. */
   public static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -59,6 +62,15 @@ public record ServerConfig(
       throw new IllegalArgumentException("grpcPort must be between 0 and 65535, got: " + grpcPort);
     }
     Objects.requireNonNull(pinecone, "pinecone");
+    Objects.requireNonNull(plans, "plans");
+  }
+
+  /** With the built-in plans only. */
+  public ServerConfig(String host, int port, Path dataDir, long maxBodyBytes, Durability durability,
+      Duration asyncFsyncInterval, String adminKey, boolean metricsPublic, Duration deletionGrace, int grpcPort,
+      PineconeConfig pinecone) {
+    this(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace,
+        grpcPort, pinecone, Plans.builtIn());
   }
 
   /** With the default Pinecone presentation. */
@@ -76,7 +88,7 @@ public record ServerConfig(
   }
 
   public ServerConfig withGrpcPort(int newPort) {
-    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, newPort, pinecone);
+    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, newPort, pinecone, plans);
   }
 
   /** Defaults for everything but the data directory; port 0 picks a free port (tests). */
@@ -86,23 +98,27 @@ public record ServerConfig(
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, grpcPort, pinecone);
+    return new ServerConfig(host, newPort, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, grpcPort, pinecone, plans);
   }
 
   public ServerConfig withMaxBodyBytes(long bytes) {
-    return new ServerConfig(host, port, dataDir, bytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, grpcPort, pinecone);
+    return new ServerConfig(host, port, dataDir, bytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, grpcPort, pinecone, plans);
   }
 
   public ServerConfig withDeletionGrace(Duration grace) {
-    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, grace, grpcPort, pinecone);
+    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, grace, grpcPort, pinecone, plans);
   }
 
   public ServerConfig withPinecone(PineconeConfig p) {
-    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, grpcPort, p);
+    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, grpcPort, p, plans);
   }
 
   public ServerConfig withAdminKey(String key) {
-    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, key, metricsPublic, deletionGrace, grpcPort, pinecone);
+    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, key, metricsPublic, deletionGrace, grpcPort, pinecone, plans);
+  }
+
+  public ServerConfig withPlans(Plans p) {
+    return new ServerConfig(host, port, dataDir, maxBodyBytes, durability, asyncFsyncInterval, adminKey, metricsPublic, deletionGrace, grpcPort, pinecone, p);
   }
 
   /** The admin key as text safe for logs: never the key. */
@@ -117,6 +133,7 @@ public record ServerConfig(
     ManagerConfig defaults = ManagerConfig.defaults(dataDir);
     return defaults.withIndexSettings(defaults.indexSettings().withDurability(durability))
         .withAsyncSyncInterval(asyncFsyncInterval)
-        .withDeletionGrace(deletionGrace);
+        .withDeletionGrace(deletionGrace)
+        .withPlans(plans);
   }
 }

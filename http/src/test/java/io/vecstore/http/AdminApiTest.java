@@ -70,7 +70,9 @@ class AdminApiTest extends ServerTestBase {
 
   @Test
   void guideQuotaAndStatusUpdates() {
-    server.post("/admin/namespaces", "{\"id\":\"customer-123\",\"name\":\"Customer 123\",\"tier\":\"free\"}");
+    // As the guide creates it: quotas, no tier, so the unlimited plan and no ceilings.
+    server.post("/admin/namespaces", "{\"id\":\"customer-123\",\"name\":\"Customer 123\",\"quotas\":{\"max_vectors\":50000,"
+        + "\"max_batch_size\":100}}");
     Response quotas = server.put("/admin/namespaces/customer-123/quotas",
         "{\"max_vectors\": 100000, \"max_storage_bytes\": 1073741824}");
     assertEquals(200, quotas.status(), quotas.body());
@@ -118,12 +120,17 @@ class AdminApiTest extends ServerTestBase {
 
   @Test
   void createWithTierAndOverrides() {
-    Response r = server.post("/admin/namespaces",
-        "{\"id\":\"t\",\"name\":\"T\",\"tier\":\"free\",\"quotas\":{\"max_vectors\":20000},\"metric\":\"dot_product\",\"dimension\":3,"
-            + "\"description\":\"d\",\"metadata\":{\"customer_tier\":\"enterprise\"}}");
+    String body = "{\"id\":\"t\",\"name\":\"T\",\"tier\":\"free\",\"quotas\":{\"max_vectors\":5000},\"metric\":\"dot_product\","
+        + "\"dimension\":3,\"description\":\"d\",\"metadata\":{\"customer_tier\":\"enterprise\"}}";
+    Response above = server.post("/admin/namespaces", body.replace("5000", "20000"));
+    assertEquals(400, above.status(), "a tier's own values are its ceilings");
+    assertEquals("exceeds_plan", above.code());
+    assertEquals("max_vectors 20000 exceeds plan free's ceiling of 10000", above.error());
+    Response r = server.post("/admin/namespaces", body);
     assertEquals(201, r.status(), r.body());
     JsonNode ns = r.json();
-    assertEquals(20000, ns.at("/quotas/max_vectors").asLong());
+    assertEquals("free", ns.get("plan").asText());
+    assertEquals(5000, ns.at("/quotas/max_vectors").asLong());
     assertEquals(100, ns.at("/quotas/max_batch_size").asLong());
     assertEquals(10.0, ns.at("/quotas/max_requests_per_second").asDouble());
     assertEquals("dot_product", ns.get("metric").asText());
@@ -132,6 +139,8 @@ class AdminApiTest extends ServerTestBase {
     Response defaults = server.post("/admin/namespaces", "{\"id\":\"d\",\"name\":\"D\"}");
     assertEquals(10, defaults.json().at("/quotas/max_concurrent_queries").asInt());
     assertEquals(1_000_000, defaults.json().at("/quotas/max_vectors").asLong());
+    assertEquals("pro", defaults.json().get("plan").asText());
+    assertTrue(defaults.json().get("quota_policy").isNull(), "follows its plan's policy");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.vecstore.server;
 
+import io.vecstore.core.meta.PlanCodec;
+import io.vecstore.core.quota.Plans;
 import io.vecstore.core.wal.Durability;
 import io.vecstore.http.ServerConfig;
 import io.vecstore.http.pinecone.PineconeConfig;
@@ -51,6 +53,9 @@ final class Flags {
         --pinecone-namespace NAME
                               the namespace a Pinecone request with the admin key reaches when it
                               names none (__default__); also the index's dimension and metric
+        --plans FILE          JSON file of plans to add or redefine (free, pro and unlimited are
+                              built in): {"plans": {"NAME": {"quotas": {…}, "ceilings": {…},
+                              "quota_policy": {…}}}}; a bad file stops the server at start
       Without an admin key the server has no authentication and refuses to listen on anything
       but a loopback address.
 
@@ -147,6 +152,7 @@ final class Flags {
     int grpcPort = ServerConfig.DEFAULT_GRPC_PORT;
     String pineconeIndex = PineconeConfig.DEFAULT_INDEX_NAME;
     String pineconeNamespace = null;
+    Plans plans = Plans.builtIn();
     while (!args.isEmpty()) {
       String flag = args.pop();
       if (isHelp(flag)) {
@@ -158,7 +164,7 @@ final class Flags {
       }
       String value = switch (flag) {
         case "--data", "--host", "--port", "--max-body-bytes", "--durability", "--async-fsync-ms", "--admin-key-file",
-            "--deletion-grace-hours", "--grpc-port", "--pinecone-index", "--pinecone-namespace" -> {
+            "--deletion-grace-hours", "--grpc-port", "--pinecone-index", "--pinecone-namespace", "--plans" -> {
           if (args.isEmpty()) {
             throw new IllegalArgumentException(flag + " needs a value");
           }
@@ -178,11 +184,13 @@ final class Flags {
         case "--grpc-port" -> grpcPort = parseLong(flag, value, 0, 65535).intValue();
         case "--pinecone-index" -> pineconeIndex = value;
         case "--pinecone-namespace" -> pineconeNamespace = value;
+        case "--plans" -> plans = readPlans(value);
         default -> throw new IllegalStateException(flag);
       }
     }
     ServerConfig config = new ServerConfig(host, port, data, maxBody, durability, Duration.ofMillis(asyncFsyncMs),
-        adminKey, metricsPublic, Duration.ofHours(graceHours), grpcPort, new PineconeConfig(pineconeIndex, pineconeNamespace));
+        adminKey, metricsPublic, Duration.ofHours(graceHours), grpcPort, new PineconeConfig(pineconeIndex, pineconeNamespace),
+        plans);
     if (adminKey == null && !isLoopback(host)) {
       throw new IllegalArgumentException("Refusing to listen on " + host + " without an admin key: anyone who can "
           + "reach the port could read and delete every namespace. Set VECSTORE_ADMIN_KEY or --admin-key-file, "
@@ -217,6 +225,21 @@ final class Flags {
       return key;
     } catch (IOException e) {
       throw new IllegalArgumentException("--admin-key-file " + path + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  /** The plans of a {@code --plans} file; anything wrong with it is refused naming the file, the plan, the field and the value. */
+  static Plans readPlans(String path) {
+    byte[] json;
+    try {
+      json = Files.readAllBytes(Path.of(path));
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException("--plans " + path + " cannot be read: " + e.getMessage());
+    }
+    try {
+      return PlanCodec.readFile(json);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--plans " + path + ": " + e.getMessage());
     }
   }
 

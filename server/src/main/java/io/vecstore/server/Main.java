@@ -227,6 +227,8 @@ public final class Main {
         hostForUrl(config.host()), app.port(), manager.layout().root(),
         config.durability().name().toLowerCase(java.util.Locale.ROOT),
         config.adminKey() == null ? "no admin key: authentication off, loopback only" : "admin key required");
+    log.info("Plans: {}", config.plans().all().stream()
+        .map(p -> p.name() + (io.vecstore.core.quota.Plans.isBuiltIn(p) ? "" : " (plans file)")).toList());
     if (grpcServer != null) {
       log.info("VecStore gRPC listening on {}:{} (vecstore.v1.VecStoreAdminService, vecstore.v1.VecStoreService, "
           + "health, reflection)", hostForUrl(config.host()), grpcServer.port());

@@ -201,7 +201,13 @@ final class FuzzGrammar {
       new Route("GET /admin/namespaces/{id}", 3, () -> bare("GET", "/admin/namespaces/{id}", "/admin/namespaces/" + ns())),
       new Route("DELETE /admin/namespaces/{id}", 1, () -> bare("DELETE", "/admin/namespaces/{id}", "/admin/namespaces/" + deletableNs())),
       new Route("PUT /admin/namespaces/{id}/quotas", 5, () -> withBody("PUT", "/admin/namespaces/{id}/quotas",
-          "/admin/namespaces/" + ns() + "/quotas", quotas())),
+          "/admin/namespaces/" + ns() + "/quotas", withOverride(quotas()))),
+      new Route("PUT /admin/namespaces/{id}/plan", 2, () -> withBody("PUT", "/admin/namespaces/{id}/plan",
+          "/admin/namespaces/" + ns() + "/plan", planChange())),
+      new Route("PUT /admin/namespaces/{id}/quota-policy", 2, () -> withBody("PUT", "/admin/namespaces/{id}/quota-policy",
+          "/admin/namespaces/" + ns() + "/quota-policy", quotaPolicyBody())),
+      new Route("GET /admin/namespaces/{id}/events", 2, this::events),
+      new Route("GET /admin/plans", 1, () -> bare("GET", "/admin/plans", "/admin/plans")),
       new Route("PUT /admin/namespaces/{id}/status", 4, () -> withBody("PUT", "/admin/namespaces/{id}/status",
           "/admin/namespaces/" + ns() + "/status", obj().put("status", str(pick(STATUSES))))),
       new Route("GET /admin/namespaces/{id}/stats", 3, () -> bare("GET", "/admin/namespaces/{id}/stats", "/admin/namespaces/" + ns() + "/stats")),
@@ -282,7 +288,11 @@ final class FuzzGrammar {
   List<FuzzRequest> sweep(String[] numbers) {
     List<Supplier<FuzzRequest>> bodies = List.of(
         () -> withBody("POST", "/admin/namespaces", "/admin/namespaces", fullCreate(obj().put("id", str(newNamespaceId())))),
-        () -> withBody("PUT", "/admin/namespaces/{id}/quotas", "/admin/namespaces/fz-b/quotas", fullQuotas()),
+        () -> withBody("PUT", "/admin/namespaces/{id}/quotas", "/admin/namespaces/fz-b/quotas",
+            fullQuotas().put("override", FuzzJson.TRUE)),
+        () -> withBody("PUT", "/admin/namespaces/{id}/plan", "/admin/namespaces/fz-b/plan",
+            obj().put("plan", str("pro")).put("reset_quotas", FuzzJson.FALSE).put("override", FuzzJson.TRUE)),
+        () -> withBody("PUT", "/admin/namespaces/{id}/quota-policy", "/admin/namespaces/fz-b/quota-policy", fullPolicy()),
         () -> withBody("PUT", "/admin/namespaces/{id}/status", "/admin/namespaces/fz-b/status", obj().put("status", str("active"))),
         () -> withBody("POST", "/admin/namespaces/{id}/keys", "/admin/namespaces/fz-b/keys",
             obj().put("name", str("sweep" + (t.created++))).put("role", str("read"))),
@@ -329,7 +339,8 @@ final class FuzzGrammar {
 
   private Obj fullCreate(Obj b, boolean withDimension) {
     b.put("name", str("Sweep")).put("description", str("d")).put("metadata", obj().put("team", str("search")))
-        .put("tier", str("pro")).put("quotas", fullQuotas()).put("metric", str("cosine"));
+        .put("tier", str("pro")).put("quotas", fullQuotas()).put("override", FuzzJson.TRUE).put("quota_policy", fullPolicy())
+        .put("metric", str("cosine"));
     if (withDimension) {
       b.put("dimension", num(4)).put("quantization", str("int8")).put("default_num_candidates", num(50));
     }
@@ -340,6 +351,11 @@ final class FuzzGrammar {
     return obj().put("max_vectors", num(100_000)).put("max_storage_bytes", num(1L << 30)).put("max_requests_per_second", num(1000.5))
         .put("max_concurrent_queries", num(10)).put("max_dimension", num(4096)).put("max_results_per_query", num(1000))
         .put("max_batch_size", num(1000));
+  }
+
+  private Obj fullPolicy() {
+    return obj().put("auto_grow", obj().put("quota", str("max_vectors")).put("when_utilization_above", num(0.85))
+        .put("factor", num(1.5)).put("up_to", num(200_000)).put("cooldown_minutes", num(10)));
   }
 
   private Obj fullMetadata() {
@@ -388,6 +404,15 @@ final class FuzzGrammar {
     }
     if (r.nextInt(3) == 0) {
       b.put("quotas", quotas());
+    }
+    if (r.nextInt(4) == 0) {
+      b.put("plan", str(pick(PLANS)));
+    }
+    if (r.nextInt(4) == 0) {
+      b.put("override", r.nextInt(5) == 0 ? str("yes") : FuzzJson.TRUE);
+    }
+    if (r.nextInt(5) == 0) {
+      b.put("quota_policy", quotaPolicy());
     }
     if (r.nextBoolean()) {
       b.put("metric", str(pick(METRICS)));
@@ -537,6 +562,64 @@ final class FuzzGrammar {
       }
     }
     return q;
+  }
+
+  /** Quota fields, and sometimes the override of the plan's ceilings (a PUT …/quotas body). */
+  private Obj withOverride(Obj quotas) {
+    if (r.nextBoolean()) {
+      quotas.put("override", r.nextInt(6) == 0 ? pick(new J[] {FuzzJson.FALSE, FuzzJson.NULL, str("true"), num(1)}) : FuzzJson.TRUE);
+    }
+    return quotas;
+  }
+
+  private Obj planChange() {
+    Obj b = obj().put("plan", str(pick(PLANS)));
+    if (r.nextBoolean()) {
+      b.put("reset_quotas", r.nextBoolean() ? FuzzJson.TRUE : FuzzJson.FALSE);
+    }
+    if (r.nextBoolean()) {
+      b.put("override", r.nextInt(3) == 0 ? FuzzJson.FALSE : FuzzJson.TRUE);
+    }
+    return b;
+  }
+
+  /** A PUT …/quota-policy body: a policy, or null (follow the plan's). */
+  private J quotaPolicyBody() {
+    return r.nextInt(5) == 0 ? FuzzJson.NULL : quotaPolicy();
+  }
+
+  private Obj quotaPolicy() {
+    if (r.nextInt(5) == 0) {
+      return obj();
+    }
+    Obj g = obj().put("quota", str(pick(new String[] {"max_vectors", "max_storage_bytes", "max_storage_bytes", "max_batch_size", ""})));
+    if (r.nextBoolean()) {
+      g.put("when_utilization_above", new Raw(pick(new String[] {"0.85", "0.5", "0.99", "0", "1", "-0.1", "1e-9"})));
+    }
+    if (r.nextBoolean()) {
+      g.put("factor", new Raw(pick(new String[] {"1.5", "2", "1000", "1", "1000.5", "1.0000001"})));
+    }
+    if (r.nextBoolean()) {
+      g.put("up_to", r.nextBoolean() ? str(pick(new String[] {"ceiling", "CEILING", "none"}))
+          : num(pick(new long[] {1, 100, 20_000, 1L << 40, 0})));
+    }
+    if (r.nextBoolean()) {
+      g.put("cooldown_minutes", num(pick(new long[] {0, 1, 10, 525_600, 525_601})));
+    }
+    return obj().put("auto_grow", r.nextInt(8) == 0 ? FuzzJson.NULL : g);
+  }
+
+  private FuzzRequest events() {
+    List<String> q = new ArrayList<>();
+    if (r.nextBoolean()) {
+      q.add("limit=" + pick(new String[] {"1", "2", "100", "1000", "0", "1001", "-1", "1e3", "", "%00"}));
+    }
+    if (r.nextInt(3) == 0) {
+      q.add("cursor=" + pick(new String[] {"MQ", "Mg", "MA", "LTE", "!!", "", "%00", "A".repeat(3000)}));
+    }
+    FuzzRequest req = bare("GET", "/admin/namespaces/{id}/events", "/admin/namespaces/" + ns() + "/events");
+    req.query = q.isEmpty() ? null : String.join("&", q);
+    return req;
   }
 
   private Obj keyRequest() {
@@ -1242,6 +1325,7 @@ final class FuzzGrammar {
       "max_concurrent_queries", "max_dimension", "max_results_per_query", "max_batch_size"};
   private static final String[] STATUSES = {"active", "active", "read_only", "suspended", "pending_deletion", "READONLY",
       "pendingdeletion", "Active", "read-only", "unavailable", "deleted", ""};
+  private static final String[] PLANS = {"free", "pro", "unlimited", "unlimited", "gold", "", "FREE"};
   private static final String[] TIERS = {"free", "pro", "unlimited", "FREE", "gold", ""};
   private static final String[] METRICS = {"cosine", "euclidean", "dot_product", "COSINE", "manhattan", ""};
   private static final String[] QUANTIZATIONS = {"none", "int8", "int4", "bbq", "INT8", "fp16", ""};

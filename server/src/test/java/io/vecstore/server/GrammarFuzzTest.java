@@ -409,7 +409,8 @@ class GrammarFuzzTest {
       }
       server.put("/admin/namespaces/" + id + "/status", "{\"status\":\"active\"}");
       server.put("/admin/namespaces/" + id + "/quotas", "{\"max_requests_per_second\":null,\"max_concurrent_queries\":null,"
-          + "\"max_vectors\":null,\"max_storage_bytes\":null,\"max_batch_size\":" + (i == 2 ? "100" : "null") + "}");
+          + "\"max_vectors\":null,\"max_storage_bytes\":null,\"max_batch_size\":" + (i == 2 ? "100" : "null") + ",\"override\":true}");
+      server.put("/admin/namespaces/" + id + "/quota-policy", "null");
       server.post("/admin/namespaces/" + id + "/snapshots", "{\"name\":\"s1\"}");
     }
     ensureNamespaceKeys(server, targets);

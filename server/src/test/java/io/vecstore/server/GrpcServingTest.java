@@ -132,6 +132,88 @@ class GrpcServingTest {
     }
   }
 
+  @Test
+  void restAndGrpcAgreeOnPlansCeilingsPoliciesAndTheTrail() throws Exception {
+    try (TestServer rest = TestServer.start(dataDir);
+        GrpcServer grpc = GrpcServer.start(GrpcServer.Options.defaults(0), rest.manager())) {
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpc.port()).usePlaintext().build();
+      try {
+        var admin = VecStoreAdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        assertEquals(201, rest.post("/admin/namespaces", "{\"id\":\"f\",\"plan\":\"free\"}").status());
+        var vectors = io.vecstore.grpc.v1.QuotaUpdate.newBuilder()
+            .setMaxVectors(io.vecstore.grpc.v1.IntLimit.newBuilder().setValue(10_001)).build();
+        same(rest.put("/admin/namespaces/f/quotas", "{\"max_vectors\":10001}"),
+            () -> admin.updateNamespaceQuotas(io.vecstore.grpc.v1.UpdateNamespaceQuotasRequest.newBuilder().setId("f")
+                .setQuotas(vectors).build()));
+        same(rest.put("/admin/namespaces/f/plan", "{\"plan\":\"gold\"}"),
+            () -> admin.changeNamespacePlan(io.vecstore.grpc.v1.ChangeNamespacePlanRequest.newBuilder().setId("f").setPlan("gold").build()));
+        same(rest.put("/admin/namespaces/f/quota-policy", "{\"auto_grow\":{\"quota\":\"max_vectors\",\"factor\":0.5}}"),
+            () -> admin.updateNamespaceQuotaPolicy(io.vecstore.grpc.v1.UpdateNamespaceQuotaPolicyRequest.newBuilder().setId("f")
+                .setQuotaPolicy(io.vecstore.grpc.v1.QuotaPolicy.newBuilder().setAutoGrow(
+                    io.vecstore.grpc.v1.AutoGrow.newBuilder().setQuota("max_vectors").setFactor(0.5))).build()));
+        same(rest.get("/admin/namespaces/f/events?limit=0"),
+            () -> admin.listNamespaceEvents(io.vecstore.grpc.v1.ListNamespaceEventsRequest.newBuilder().setId("f").setLimit(0).build()));
+
+        admin.updateNamespaceQuotas(io.vecstore.grpc.v1.UpdateNamespaceQuotasRequest.newBuilder().setId("f").setQuotas(vectors)
+            .setOverride(true).build());
+        assertEquals(200, rest.put("/admin/namespaces/f/quota-policy", "{\"auto_grow\":{\"quota\":\"max_vectors\"}}").status());
+        admin.changeNamespacePlan(io.vecstore.grpc.v1.ChangeNamespacePlanRequest.newBuilder().setId("f").setPlan("pro").build());
+
+        JsonNode restEvents = rest.get("/admin/namespaces/f/events").json().get("events");
+        var grpcEvents = admin.listNamespaceEvents(io.vecstore.grpc.v1.ListNamespaceEventsRequest.newBuilder().setId("f").build())
+            .getEventsList();
+        assertEquals(4, grpcEvents.size());
+        for (int i = 0; i < grpcEvents.size(); i++) {
+          JsonNode r = restEvents.get(i);
+          var g = grpcEvents.get(i);
+          assertEquals(r.get("seq").asLong(), g.getSeq());
+          assertEquals(r.get("actor").asText(), g.getActor());
+          assertEquals(r.get("type").asText(), g.getType());
+          assertEquals(r.get("override").asBoolean(), g.getOverride());
+          assertEquals(r.get("at").asText(), java.time.Instant.ofEpochSecond(g.getAt().getSeconds(), g.getAt().getNanos()).toString());
+          assertTrue(r.get("new").equals(SAME_NUMBER, json(g.getNewValue())), r.get("new") + " vs " + g.getNewValue());
+          assertTrue(r.get("old").equals(SAME_NUMBER, json(g.getOldValue())), r.get("old") + " vs " + g.getOldValue());
+        }
+        JsonNode restNs = rest.get("/admin/namespaces/f").json();
+        var grpcNs = admin.getNamespace(io.vecstore.grpc.v1.GetNamespaceRequest.newBuilder().setId("f").build()).getNamespace();
+        assertEquals(restNs.get("plan").asText(), grpcNs.getPlan());
+        assertEquals(restNs.at("/quota_policy/auto_grow/factor").asDouble(), grpcNs.getQuotaPolicy().getAutoGrow().getFactor());
+        assertEquals(restNs.at("/quotas/max_vectors").asLong(), grpcNs.getQuotas().getMaxVectors());
+        JsonNode restPlans = rest.get("/admin/plans").json().get("plans");
+        var grpcPlans = admin.listPlans(io.vecstore.grpc.v1.ListPlansRequest.getDefaultInstance()).getPlansList();
+        assertEquals(restPlans.findValuesAsText("name"), grpcPlans.stream().map(io.vecstore.grpc.v1.Plan::getName).toList());
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  /** JSON numbers compared by value (a protobuf Value has one number type), everything else as equals. */
+  private static final java.util.Comparator<JsonNode> SAME_NUMBER = (a, b) -> a.isNumber() && b.isNumber()
+      ? Double.compare(a.doubleValue(), b.doubleValue()) : a.equals(b) ? 0 : 1;
+
+  /** A protobuf Value as the JSON REST shows (whole numbers as integers, as REST writes them). */
+  private static JsonNode json(com.google.protobuf.Value v) {
+    var nodes = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+    return switch (v.getKindCase()) {
+      case NULL_VALUE, KIND_NOT_SET -> nodes.nullNode();
+      case BOOL_VALUE -> nodes.booleanNode(v.getBoolValue());
+      case NUMBER_VALUE -> v.getNumberValue() == Math.rint(v.getNumberValue())
+          ? nodes.numberNode((long) v.getNumberValue()) : nodes.numberNode(v.getNumberValue());
+      case STRING_VALUE -> nodes.textNode(v.getStringValue());
+      case LIST_VALUE -> {
+        var a = nodes.arrayNode();
+        v.getListValue().getValuesList().forEach(e -> a.add(json(e)));
+        yield a;
+      }
+      case STRUCT_VALUE -> {
+        var o = nodes.objectNode();
+        v.getStructValue().getFieldsMap().forEach((k, e) -> o.set(k, json(e)));
+        yield o;
+      }
+    };
+  }
+
   /** REST's error and gRPC's for the same request: same stable code and same message. */
   private static void same(Response rest, Executable grpcCall) {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, grpcCall);

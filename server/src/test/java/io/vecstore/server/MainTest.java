@@ -70,6 +70,29 @@ class MainTest {
     assertNull(parse("--help"));
   }
 
+  @Test
+  void aPlansFileAddsPlansAndABadOneStopsTheServerNamingPlanFieldAndValue() throws Exception {
+    Path plans = dir.resolve("plans.json");
+    Files.writeString(plans, "{\"plans\":{\"starter\":{\"quotas\":{\"max_vectors\":10000},\"ceilings\":{\"max_vectors\":20000}}}}");
+    ServerConfig c = parse("--plans", plans.toString());
+    assertEquals(List.of("free", "pro", "unlimited", "starter"), c.plans().all().stream().map(p -> p.name()).toList());
+    assertEquals(20_000L, c.managerConfig().plans().get("starter").ceilings().maxVectors());
+
+    Files.writeString(plans, "{\"plans\":{\"starter\":{\"quotas\":{\"max_vectors\":10000},\"ceilings\":{\"max_vectors\":5000}}}}");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    assertEquals(2, Main.run(new String[] {"serve", "--plans", plans.toString()}, out, new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("--plans " + plans + ": plan starter: ceilings.max_vectors must be "
+        + "at least the plan's own max_vectors (10000), got: 5000"), err.toString(StandardCharsets.UTF_8));
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> parse("--plans", dir.resolve("nope.json").toString()));
+    assertTrue(missing.getMessage().startsWith("--plans " + dir.resolve("nope.json") + " cannot be read"), missing.getMessage());
+    Files.writeString(plans, "{\"plans\":");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("--plans", plans.toString())).getMessage()
+        .startsWith("--plans " + plans + ": not valid JSON"));
+    assertEquals(List.of("free", "pro", "unlimited"), parse().plans().all().stream().map(p -> p.name()).toList());
+  }
+
   private static void assumeNoAdminKeyInEnvironment() {
     org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("VECSTORE_ADMIN_KEY") == null,
         "VECSTORE_ADMIN_KEY is set in this environment");

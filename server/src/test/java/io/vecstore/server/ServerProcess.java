@@ -85,6 +85,15 @@ final class ServerProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Waits for the process to end by itself (a refusal at start), then its exit code. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("server still running after " + timeout + ":\n" + log());
+    }
+    reader.join(10_000);
+    return process.exitValue();
+  }
+
   String log() {
     synchronized (log) {
       return String.join("\n", log);

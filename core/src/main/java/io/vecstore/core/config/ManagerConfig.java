@@ -1,6 +1,7 @@
 package io.vecstore.core.config;
 
 import io.vecstore.core.index.IndexSettings;
+import io.vecstore.core.quota.Plans;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param capacity node-wide limits: open namespaces, indexing RAM, namespace count, free disk
  * @param deletionGrace how long a namespace stays in pending_deletion before it is deleted
  *     automatically; setting it back to active within that time keeps it untouched
+ * @param plans the plans namespaces may be on: the built-in ones and those of a plans file
  */
 public record ManagerConfig(
     Path dataDir,
@@ -29,7 +31,8 @@ public record ManagerConfig(
     Duration asyncSyncInterval,
     int defaultNumCandidates,
     Capacity capacity,
-    Duration deletionGrace) {
+    Duration deletionGrace,
+    Plans plans) {
 
   public ManagerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -51,6 +54,20 @@ public record ManagerConfig(
     if (defaultNumCandidates < 1) {
       throw new IllegalArgumentException("defaultNumCandidates must be at least 1, got: " + defaultNumCandidates);
     }
+    Objects.requireNonNull(plans, "plans");
+  }
+
+  /** With the built-in plans only. */
+  public ManagerConfig(Path dataDir, IndexSettings indexSettings, Limits limits, Duration refreshInterval,
+      Duration commitInterval, Duration asyncSyncInterval, int defaultNumCandidates, Capacity capacity,
+      Duration deletionGrace) {
+    this(dataDir, indexSettings, limits, refreshInterval, commitInterval, asyncSyncInterval, defaultNumCandidates,
+        capacity, deletionGrace, Plans.builtIn());
+  }
+
+  public ManagerConfig withPlans(Plans p) {
+    return new ManagerConfig(dataDir, indexSettings, limits, refreshInterval, commitInterval, asyncSyncInterval,
+        defaultNumCandidates, capacity, deletionGrace, p);
   }
 
   public static ManagerConfig defaults(Path dataDir) {
@@ -61,21 +78,21 @@ public record ManagerConfig(
 
   public ManagerConfig withIndexSettings(IndexSettings settings) {
     return new ManagerConfig(dataDir, settings, limits, refreshInterval, commitInterval, asyncSyncInterval,
-        defaultNumCandidates, capacity, deletionGrace);
+        defaultNumCandidates, capacity, deletionGrace, plans);
   }
 
   public ManagerConfig withCapacity(Capacity c) {
     return new ManagerConfig(dataDir, indexSettings, limits, refreshInterval, commitInterval, asyncSyncInterval,
-        defaultNumCandidates, c, deletionGrace);
+        defaultNumCandidates, c, deletionGrace, plans);
   }
 
   public ManagerConfig withDeletionGrace(Duration grace) {
     return new ManagerConfig(dataDir, indexSettings, limits, refreshInterval, commitInterval, asyncSyncInterval,
-        defaultNumCandidates, capacity, grace);
+        defaultNumCandidates, capacity, grace, plans);
   }
 
   public ManagerConfig withAsyncSyncInterval(Duration interval) {
     return new ManagerConfig(dataDir, indexSettings, limits, refreshInterval, commitInterval, interval,
-        defaultNumCandidates, capacity, deletionGrace);
+        defaultNumCandidates, capacity, deletionGrace, plans);
   }
 }

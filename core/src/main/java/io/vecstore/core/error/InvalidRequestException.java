@@ -2,7 +2,10 @@ package io.vecstore.core.error;
 
 import java.util.Map;
 
-/** The request itself is wrong: a bad field, a value out of range, a dimension mismatch, a bad filter. */
+/**
+ * The request itself is wrong: a bad field, a value out of range, a dimension mismatch, a bad
+ * filter, a quota above its plan's ceiling.
+ */
 public final class InvalidRequestException extends VecStoreException {
 
   /** Generic bad input. */
@@ -13,6 +16,11 @@ public final class InvalidRequestException extends VecStoreException {
   public static final String INVALID_FILTER = "invalid_filter";
   /** k, batch size or dimension over the namespace's request quotas. */
   public static final String LIMIT_EXCEEDED = "limit_exceeded";
+  /**
+   * A quota above its plan's ceiling without the admin's override; details carry {@code quota},
+   * {@code value}, {@code ceiling} and {@code plan}.
+   */
+  public static final String EXCEEDS_PLAN = "exceeds_plan";
 
   public InvalidRequestException(String message) {
     this(INVALID_ARGUMENT, message, Map.of());

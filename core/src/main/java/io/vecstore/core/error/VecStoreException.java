@@ -27,7 +27,8 @@ public abstract sealed class VecStoreException extends RuntimeException
   VecStoreException(String code, String message, Map<String, Object> details, Throwable cause) {
     super(message, cause);
     this.code = code;
-    this.details = Map.copyOf(details);
+    // Not Map.copyOf: a detail may be null (an unlimited quota's value).
+    this.details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
   }
 
   /** The stable, machine-readable error code, e.g. {@code namespace_not_found}. */
@@ -35,7 +36,7 @@ public abstract sealed class VecStoreException extends RuntimeException
     return code;
   }
 
-  /** Extra fields for the error body; never null, possibly empty. */
+  /** Extra fields for the error body, in their order; never null, possibly empty; values may be null. */
   public final Map<String, Object> details() {
     return details;
   }

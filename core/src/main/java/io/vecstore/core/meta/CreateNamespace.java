@@ -1,5 +1,8 @@
 package io.vecstore.core.meta;
 
+import io.vecstore.core.quota.Plan;
+import io.vecstore.core.quota.Plans;
+import io.vecstore.core.quota.QuotaPolicy;
 import io.vecstore.core.quota.Quotas;
 import io.vecstore.core.quota.QuotaPatch;
 import io.vecstore.core.quota.Tier;
@@ -17,27 +20,40 @@ import java.util.Objects;
  * A request to create a namespace. Optional parts are null.
  *
  * @param name display name; the id when null
- * @param tier base quotas; see {@link #resolveQuotas()}
- * @param quotas quota fields given explicitly, applied over the tier
+ * @param plan the plan's name (a tier's name too): its quotas are the base, its ceilings the
+ *     limit; see {@link #planName()} when null
+ * @param quotas quota fields given explicitly, applied over the plan's
  * @param metric distance metric; cosine when null
  * @param dimension fixed dimension; when null the first upsert fixes it
  * @param options quantization, default search effort, text analyzer and embedding model;
  *     {@link IndexOptions#DEFAULT} when null
+ * @param quotaPolicy the namespace's own quota policy, or null to follow its plan's
+ * @param override whether quotas above the plan's ceilings are allowed (the admin's override,
+ *     recorded in the audit trail)
  */
 public record CreateNamespace(
     String id,
     String name,
     String description,
     Map<String, String> metadata,
-    Tier tier,
+    String plan,
     QuotaPatch quotas,
     Metric metric,
     Integer dimension,
-    IndexOptions options) {
+    IndexOptions options,
+    QuotaPolicy quotaPolicy,
+    boolean override) {
 
   public CreateNamespace {
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     options = options == null ? IndexOptions.DEFAULT : options;
+  }
+
+  /** A request on a built-in plan ({@code tier}; null: see {@link #planName()}), without policy or override. */
+  public CreateNamespace(String id, String name, String description, Map<String, String> metadata, Tier tier,
+      QuotaPatch quotas, Metric metric, Integer dimension, IndexOptions options) {
+    this(id, name, description, metadata, tier == null ? null : tier.wireName(), quotas, metric, dimension, options, null,
+        false);
   }
 
   /** A request with the default index options. */
@@ -48,20 +64,31 @@ public record CreateNamespace(
 
   /** Minimal request: an id and a name, everything else default. */
   public static CreateNamespace of(String id, String name) {
-    return new CreateNamespace(id, name, null, Map.of(), null, null, null, null, null);
+    return new CreateNamespace(id, name, null, Map.of(), (String) null, null, null, null, null, null, false);
+  }
+
+  /** This request with another metric and dimension (an import takes them from its source). */
+  public CreateNamespace withShape(Metric m, Integer d) {
+    return new CreateNamespace(id, name, description, metadata, plan, quotas, m, d, options, quotaPolicy, override);
   }
 
   /**
-   * Neither tier nor quotas: the default quotas. Quotas without tier: the fields not given are
-   * unlimited (as in the guide's create example). Tier and quotas: the tier, overridden field by
-   * field.
+   * The plan asked for; else {@code unlimited} when quotas are given (the fields not given are
+   * then unlimited, as in the guide's create example), else {@code pro}.
    */
-  public Quotas resolveQuotas() {
-    if (tier == null && quotas == null) {
-      return Quotas.defaults();
+  public String planName() {
+    return plan != null ? plan : quotas != null ? Tier.UNLIMITED.wireName() : Tier.PRO.wireName();
+  }
+
+  /**
+   * The new namespace's quotas on {@code plan}: the plan's, overridden field by field by
+   * {@link #quotas()}; with neither plan nor quotas, pro's with at most 10 concurrent queries.
+   */
+  public Quotas resolveQuotas(Plan plan) {
+    if (this.plan == null && quotas == null) {
+      return Quotas.defaultsOf(plan.quotas());
     }
-    Quotas base = tier == null ? Quotas.UNLIMITED : tier.quotas();
-    return quotas == null ? base : base.merge(quotas);
+    return quotas == null ? plan.quotas() : plan.quotas().merge(quotas);
   }
 
   public Metric metricOrDefault() {
@@ -93,10 +120,12 @@ public record CreateNamespace(
   private static final int MAX_METADATA_ENTRIES = 64;
 
   /**
-   * The new namespace's metadata, created at {@code now}: active, no vectors, no keys. Checks
-   * everything but the id (checked first, by the caller) against its limits, naming the field.
+   * The new namespace's metadata on one of {@code plans}, created at {@code now}: active, no
+   * vectors, no keys, no audit events yet. Checks everything but the id (checked first, by the
+   * caller) against its limits, naming the field; an unknown plan is a 400, and so is a quota above
+   * the plan's ceiling without {@link #override()} ({@code exceeds_plan}).
    */
-  public NamespaceMeta toMeta(Instant now) {
+  public NamespaceMeta toMeta(Instant now, Plans plans) {
     String shownName = name == null ? id : name;
     if (shownName.isBlank() || shownName.length() > MAX_NAME_LENGTH) {
       throw new InvalidRequestException("name must be 1 to " + MAX_NAME_LENGTH + " characters and not blank, got: "
@@ -110,7 +139,12 @@ public record CreateNamespace(
       throw new InvalidRequestException(
           "metadata must have at most " + MAX_METADATA_ENTRIES + " entries, got: " + metadata.size());
     }
-    Quotas resolved = resolveQuotas();
+    Plan onPlan = plans.get(planName());
+    Quotas resolved = resolveQuotas(onPlan);
+    io.vecstore.core.quota.QuotaField over = onPlan.firstExceeding(Plan.all(resolved));
+    if (over != null && !override) {
+      throw onPlan.exceeded(over, over.of(resolved));
+    }
     Integer dimension = dimensionWithModel();
     if (dimension != null) {
       int max = VectorCodec.MAX_DIMENSIONS;
@@ -122,7 +156,7 @@ public record CreateNamespace(
             "Dimension exceeds maximum: " + dimension + " > " + resolved.maxDimension());
       }
     }
-    return new NamespaceMeta(id, shownName, description, metadata, resolved, NamespaceStatus.ACTIVE,
-        metricOrDefault(), dimension, now, now, Usage.ZERO, List.of(), null, null, options);
+    return new NamespaceMeta(id, shownName, description, metadata, resolved, onPlan.name(), quotaPolicy,
+        NamespaceStatus.ACTIVE, metricOrDefault(), dimension, now, now, Usage.ZERO, List.of(), null, null, options, 0);
   }
 }

@@ -3,8 +3,15 @@ package io.vecstore.core.meta;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vecstore.core.error.InvalidRequestException;
+import io.vecstore.core.quota.AutoGrow;
 import io.vecstore.core.quota.QuotaField;
+import io.vecstore.core.quota.QuotaPolicy;
 import io.vecstore.core.quota.Quotas;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.TreeSet;
 import io.vecstore.core.text.EmbeddingModel;
 import io.vecstore.core.text.TextAnalyzer;
 import java.time.Instant;
@@ -12,9 +19,9 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The JSON names of namespace settings, quotas and snapshot descriptions, shared by the REST
- * responses and the files on disk (namespace.json, snapshot.json): one place where a field is
- * named. Each shape's extras (counters and keys on disk, live figures in a response) are added by
+ * The JSON names of namespace settings, quotas, quota policies and snapshot descriptions, shared
+ * by the REST requests and responses and the files on disk (namespace.json, snapshot.json, plans
+ * files): one place where a field is named. Each shape's extras (counters and keys on disk, live figures in a response) are added by
  * its writer around these. Stateless and thread-safe.
  */
 public final class MetaCodec {
@@ -55,8 +62,9 @@ public final class MetaCodec {
 
   /**
    * The settings every shape of a namespace shows: id, name, description, metadata (sorted by
-   * key), quotas, status, metric, dimension, quantization, default_num_candidates, text, embedding, created_at,
-   * updated_at and pending_deletion_since.
+   * key), quotas, plan, quota_policy (null: its plan's applies), status, metric, dimension,
+   * quantization, default_num_candidates, text, embedding, created_at, updated_at and
+   * pending_deletion_since.
    */
   public static void putSettings(ObjectNode n, NamespaceMeta m) {
     n.put("id", m.id());
@@ -65,6 +73,8 @@ public final class MetaCodec {
     ObjectNode md = n.putObject("metadata");
     m.metadata().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> md.put(e.getKey(), e.getValue()));
     n.set("quotas", quotas(m.quotas()));
+    n.put(PLAN, m.plan());
+    n.set(QUOTA_POLICY, m.quotaPolicy() == null ? NODES.nullNode() : quotaPolicy(m.quotaPolicy()));
     n.put("status", m.status().wireName());
     n.put("metric", m.metric().wireName());
     n.put("dimension", m.dimension());
@@ -74,6 +84,125 @@ public final class MetaCodec {
     n.put("created_at", m.createdAt().toString());
     n.put("updated_at", m.updatedAt().toString());
     n.put("pending_deletion_since", time(m.pendingDeletionSince()));
+  }
+
+  /** Wire names of a namespace's plan and quota policy, and of a policy's fields. */
+  public static final String PLAN = "plan";
+  public static final String QUOTA_POLICY = "quota_policy";
+  static final String AUTO_GROW = "auto_grow";
+  private static final Set<String> POLICY_FIELDS = Set.of(AUTO_GROW);
+  private static final Set<String> AUTO_GROW_FIELDS =
+      Set.of("quota", "when_utilization_above", "factor", "up_to", "cooldown_minutes");
+  private static final String UP_TO_CEILING = "ceiling";
+
+  /**
+   * {@code {"auto_grow": {"quota", "when_utilization_above", "factor", "up_to": "ceiling"|n,
+   * "cooldown_minutes"}}}, or {@code {}} for no policy.
+   */
+  public static ObjectNode quotaPolicy(QuotaPolicy p) {
+    ObjectNode n = NODES.objectNode();
+    AutoGrow g = p.autoGrow();
+    if (g != null) {
+      ObjectNode a = n.putObject(AUTO_GROW);
+      a.put("quota", g.quota().wireName());
+      a.put("when_utilization_above", g.whenUtilizationAbove());
+      a.put("factor", g.factor());
+      switch (g.upTo()) {
+        case AutoGrow.UpTo.Ceiling c -> a.put("up_to", UP_TO_CEILING);
+        case AutoGrow.UpTo.AtMost m -> a.put("up_to", m.value());
+      }
+      a.put("cooldown_minutes", g.cooldown().toMinutes());
+    }
+    return n;
+  }
+
+  /**
+   * A quota policy as {@link #quotaPolicy} writes it, strictly: unknown fields and wrong types are
+   * a 400 naming the field under {@code path} (e.g. {@code quota_policy.auto_grow.factor}). Of
+   * {@code auto_grow}, only {@code quota} is required; the others default to the guide's example
+   * (above 0.85, times 1.5, up to the ceiling, every 10 minutes at most). {@code auto_grow} null or
+   * absent: no automatic growth.
+   */
+  public static QuotaPolicy readQuotaPolicy(JsonNode n, String path) {
+    requireObject(n, path, POLICY_FIELDS);
+    JsonNode a = n.get(AUTO_GROW);
+    if (a == null || a.isNull()) {
+      return QuotaPolicy.NONE;
+    }
+    String at = path + "." + AUTO_GROW;
+    requireObject(a, at, AUTO_GROW_FIELDS);
+    JsonNode quota = a.get("quota");
+    if (quota == null || quota.isNull()) {
+      throw new InvalidRequestException(at + ".quota is required (max_vectors or max_storage_bytes)");
+    }
+    if (!quota.isTextual()) {
+      throw new InvalidRequestException(at + ".quota must be a string, got: " + quota);
+    }
+    QuotaField field = null;
+    for (QuotaField f : QuotaField.values()) {
+      field = f.wireName().equals(quota.textValue()) ? f : field;
+    }
+    if (field == null) {
+      throw new InvalidRequestException(at + ".quota must be one of [max_vectors, max_storage_bytes], got: " + quota.textValue());
+    }
+    JsonNode upTo = a.get("up_to");
+    AutoGrow.UpTo limit = AutoGrow.UpTo.CEILING;
+    if (upTo != null && !upTo.isNull() && !(upTo.isTextual() && upTo.textValue().equals(UP_TO_CEILING))) {
+      if (!upTo.isNumber()) {
+        throw new InvalidRequestException(at + ".up_to must be \"ceiling\" or a positive integer, got: " + upTo);
+      }
+      limit = new AutoGrow.UpTo.AtMost(integer(at + ".up_to", upTo));
+    }
+    JsonNode cooldown = a.get("cooldown_minutes");
+    long minutes = cooldown == null || cooldown.isNull() ? AutoGrow.DEFAULT_COOLDOWN.toMinutes()
+        : integer(at + ".cooldown_minutes", cooldown);
+    if (minutes < 0 || minutes > AutoGrow.MAX_COOLDOWN_MINUTES) {
+      throw new InvalidRequestException(at + ".cooldown_minutes must be between 0 and " + AutoGrow.MAX_COOLDOWN_MINUTES
+          + ", got: " + minutes);
+    }
+    return new QuotaPolicy(new AutoGrow(field,
+        number(at + ".when_utilization_above", a.get("when_utilization_above"), AutoGrow.DEFAULT_THRESHOLD),
+        number(at + ".factor", a.get("factor"), AutoGrow.DEFAULT_FACTOR),
+        limit, Duration.ofMinutes(minutes)));
+  }
+
+  /** Rejects anything but a JSON object whose fields are all in {@code allowed}, naming {@code path}. */
+  static void requireObject(JsonNode n, String path, Set<String> allowed) {
+    if (n == null || !n.isObject()) {
+      throw new InvalidRequestException(path + " must be a JSON object, got: " + (n == null ? "nothing" : n.toString()));
+    }
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!allowed.contains(field)) {
+        throw new InvalidRequestException("Unknown field '" + field + "' in " + path + "; allowed: " + new TreeSet<>(allowed));
+      }
+    }
+  }
+
+  /** An integral JSON number that fits in a long ({@code 5}, {@code 5.0}, {@code 5e0}); else a 400 naming {@code path}. */
+  static long integer(String path, JsonNode v) {
+    if (v.isIntegralNumber() && v.canConvertToLong()) {
+      return v.longValue();
+    }
+    if (v.isNumber() && Double.isFinite(v.doubleValue())) {
+      try {
+        return v.decimalValue().stripTrailingZeros().longValueExact();
+      } catch (ArithmeticException | NumberFormatException e) {
+        // not integral or out of range: reported below
+      }
+    }
+    throw new InvalidRequestException(path + " must be an integer, got: " + v);
+  }
+
+  /** A finite JSON number, or {@code fallback} when absent or null; else a 400 naming {@code path}. */
+  private static double number(String path, JsonNode v, double fallback) {
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
+      throw new InvalidRequestException(path + " must be a number, got: " + v);
+    }
+    return v.doubleValue();
   }
 
   /** Wire names of the text options: {@code "text": {"analyzer": …}} and {@code "embedding": {"model": …}}. */

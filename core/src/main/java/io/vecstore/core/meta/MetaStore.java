@@ -9,6 +9,8 @@ import io.vecstore.core.auth.KeyRole;
 import io.vecstore.core.auth.StoredKey;
 import io.vecstore.core.index.Metric;
 import io.vecstore.core.index.Quantization;
+import io.vecstore.core.quota.Quotas;
+import io.vecstore.core.quota.Tier;
 import io.vecstore.core.store.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,14 +22,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads and writes namespace.json: the settings in {@link MetaCodec}'s names, plus the usage
- * counters, the size at the last clean close and the keys' salted hashes. Writes are atomic (see
+ * Reads and writes namespace.json: the settings in {@link MetaCodec}'s names, plus the number of
+ * the last audit event it holds, the usage counters, the size at the last clean close and the
+ * keys' salted hashes. A file written before plans existed has no plan: it gets the built-in plan
+ * its quotas match ({@link Tier#inferFrom}). Writes are atomic (see
  * {@link AtomicFiles#write}). Stateless and thread-safe; callers serialize writes of one namespace.
  */
 public final class MetaStore {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   static final int FORMAT_VERSION = 1;
+  /** The number of the last audit event whose change this file holds (see EventLog). */
+  static final String EVENT_SEQ = "event_seq";
   private static final HexFormat HEX = HexFormat.of();
 
   private MetaStore() {}
@@ -60,7 +66,7 @@ public final class MetaStore {
 
   /**
    * Rewrites an archive's namespace.json in place for a namespace made from it: another id, a
-   * status, no pending deletion, no keys, no recorded size. Edited as JSON, so fields this server
+   * status, no pending deletion, no keys, no recorded size, no audit events. Edited as JSON, so fields this server
    * does not know travel unchanged.
    */
   public static NamespaceMeta rewriteForImport(Path file, String id, NamespaceStatus status, Instant now)
@@ -71,6 +77,7 @@ public final class MetaStore {
     json.putNull("pending_deletion_since");
     json.put("updated_at", now.toString());
     json.remove("size_at_close");
+    json.put(EVENT_SEQ, 0); // a new namespace: its audit trail starts afresh
     json.putArray("keys");
     AtomicFiles.write(file, JSON.writeValueAsBytes(json));
     return read(file);
@@ -80,6 +87,7 @@ public final class MetaStore {
     ObjectNode n = JSON.createObjectNode();
     n.put("format_version", FORMAT_VERSION);
     MetaCodec.putSettings(n, m);
+    n.put(EVENT_SEQ, m.eventSeq());
     ObjectNode u = n.putObject("usage");
     u.put("total_requests", m.usage().totalRequests());
     u.put("total_queries", m.usage().totalQueries());
@@ -111,12 +119,17 @@ public final class MetaStore {
     n.path("metadata").properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asText()));
     JsonNode u = n.path("usage");
     try {
+      Quotas quotas = MetaCodec.readQuotas(n.path("quotas"));
+      JsonNode policy = n.get(MetaCodec.QUOTA_POLICY);
       return new NamespaceMeta(
           required(n, "id").asText(),
           required(n, "name").asText(),
           n.path("description").isTextual() ? n.get("description").asText() : null,
           metadata,
-          MetaCodec.readQuotas(n.path("quotas")),
+          quotas,
+          // Written before plans existed: the plan its quotas came from (see Tier.inferFrom).
+          n.path(MetaCodec.PLAN).isTextual() ? n.get(MetaCodec.PLAN).asText() : Tier.inferFrom(quotas).wireName(),
+          policy == null || policy.isNull() ? null : MetaCodec.readQuotaPolicy(policy, MetaCodec.QUOTA_POLICY),
           NamespaceStatus.parse(required(n, "status").asText()),
           Metric.parse(required(n, "metric").asText()),
           intOrNull(n, "dimension"),
@@ -134,7 +147,8 @@ public final class MetaStore {
               n.path("quantization").isTextual() ? Quantization.parse(n.get("quantization").asText()) : Quantization.NONE,
               intOrNull(n, "default_num_candidates"),
               MetaCodec.readText(n.get(MetaCodec.TEXT)),
-              MetaCodec.readEmbedding(n.get(MetaCodec.EMBEDDING))));
+              MetaCodec.readEmbedding(n.get(MetaCodec.EMBEDDING))),
+          n.path(EVENT_SEQ).asLong(0));
     } catch (RuntimeException e) {
       throw new IOException("invalid namespace.json: " + e.getMessage(), e);
     }

@@ -50,9 +50,12 @@ final class DataOps {
   private final DiskSpace disk;
   private final int defaultNumCandidates;
   private final Clock clock;
+  private final QuotaChanges changes;
   private volatile Embedder embedder = Embedder.NONE;
 
-  DataOps(NamespaceRegistry registry, RecordValidator validator, DiskSpace disk, int defaultNumCandidates, Clock clock) {
+  DataOps(NamespaceRegistry registry, RecordValidator validator, DiskSpace disk, int defaultNumCandidates, Clock clock,
+      QuotaChanges changes) {
+    this.changes = changes;
     this.registry = registry;
     this.validator = validator;
     this.disk = disk;
@@ -129,15 +132,29 @@ final class DataOps {
     if (rateLimited) {
       guard.admitRequest(meta.quotas());
     }
-    ns.withIndex(index -> index.writes().upsert(batch, estimate, newIds -> {
-      Quotas current = ns.meta().quotas(); // the latest, if they changed meanwhile
-      IndexWrites writes = index.writes();
-      guard.reserveVectors(current, writes.vectorCount(), newIds);
-      if (current.maxStorageBytes() != null) {
-        guard.reserveStorage(current, index.storageBytes() + index.logBytes() + writes.unflushedBytes(), estimate);
-      }
-      fixDimension(ns, dimension); // under the write lock: the first batch fixes the dimension race-free
-    }));
+    ns.withIndex(index -> {
+      index.writes().upsert(batch, estimate, newIds -> {
+        Quotas current = ns.meta().quotas(); // the latest, if they changed meanwhile
+        IndexWrites writes = index.writes();
+        guard.reserveVectors(current, writes.vectorCount(), newIds);
+        if (current.maxStorageBytes() != null) {
+          guard.reserveStorage(current, bytesOf(index), estimate);
+        }
+        fixDimension(ns, dimension); // under the write lock: the first batch fixes the dimension race-free
+      });
+      applyPolicy(ns, index); // the write is durable: a growth never refuses it
+      return null;
+    });
+  }
+
+  /** Grows a quota by the namespace's policy if the write just made left it above the threshold. */
+  private void applyPolicy(Namespace ns, io.vecstore.core.index.NamespaceIndex index) {
+    changes.afterWrite(ns, () -> index.writes().vectorCount(), () -> bytesOf(index));
+  }
+
+  /** Bytes on disk, with writes not yet flushed by their estimate: what the storage quota is checked against. */
+  private static long bytesOf(io.vecstore.core.index.NamespaceIndex index) {
+    return index.storageBytes() + index.logBytes() + index.writes().unflushedBytes();
   }
 
   List<QueryHit> query(String namespaceId, SearchRequest request) {
@@ -414,7 +431,16 @@ final class DataOps {
 
   /** Rewrites existing vectors through the same checks and reservations as an upsert of them. */
   private List<VectorRecord> rewrite(Namespace ns, List<String> ids, UnaryOperator<VectorRecord> change) {
-    return ns.withIndex(index -> index.writes().rewrite(ids, change, records -> {
+    return ns.withIndex(index -> {
+      List<VectorRecord> written = rewriteIn(ns, index, ids, change);
+      applyPolicy(ns, index);
+      return written;
+    });
+  }
+
+  private List<VectorRecord> rewriteIn(Namespace ns, io.vecstore.core.index.NamespaceIndex index, List<String> ids,
+      UnaryOperator<VectorRecord> change) {
+    return index.writes().rewrite(ids, change, records -> {
       NamespaceMeta meta = ns.meta();
       RecordValidator.Shape shape = validator.validateBatch(records, meta.metric());
       ns.guard().checkDimension(meta.quotas(), shape.dimension());
@@ -422,11 +448,10 @@ final class DataOps {
       long estimate = StorageEstimate.of(records, shape.metadataBytes());
       disk.check(estimate);
       if (meta.quotas().maxStorageBytes() != null) {
-        ns.guard().reserveStorage(meta.quotas(),
-            index.storageBytes() + index.logBytes() + index.writes().unflushedBytes(), estimate);
+        ns.guard().reserveStorage(meta.quotas(), bytesOf(index), estimate);
       }
       return estimate;
-    }));
+    });
   }
 
   private static VectorRecord merged(VectorRecord current, float[] values, ObjectNode metadata) {

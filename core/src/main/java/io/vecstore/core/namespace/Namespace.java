@@ -1,5 +1,7 @@
 package io.vecstore.core.namespace;
 
+import io.vecstore.core.audit.EventLog;
+import io.vecstore.core.audit.NamespaceEvent;
 import io.vecstore.core.auth.KeyedNamespace;
 import io.vecstore.core.error.NotFoundException;
 import io.vecstore.core.error.UnavailableException;
@@ -22,6 +24,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -35,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: safe for concurrent use. Data operations run under the read side of a
  * lifecycle lock, so any number run at once; closing and deleting take the write side and wait for
- * them. Metadata changes are serialized and each is persisted before it becomes visible.
+ * them. Metadata changes are serialized and each is persisted before it becomes visible, together
+ * with the audit events that record it ({@link #change}).
  */
 final class Namespace {
 
@@ -48,6 +53,7 @@ final class Namespace {
 
   private final Object metaLock = new Object();
   private volatile NamespaceMeta meta; // written under metaLock
+  private final EventLog events; // appended under metaLock; opened on first use
 
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final Object openLock = new Object();
@@ -91,6 +97,7 @@ final class Namespace {
     this.writeCheck = writeCheck;
     this.gate = new WriteGate(meta.id());
     this.keyed = new NamespaceKeys(this, clock);
+    this.events = new EventLog(layout.eventsFile(meta.id()));
   }
 
   /**
@@ -248,6 +255,82 @@ final class Namespace {
       }
       meta = next;
       return next;
+    }
+  }
+
+  /**
+   * A change of the metadata and the audit events that record it: {@link #NONE} for no change at
+   * all (nothing is written), or the new metadata with its events (none: written all the same).
+   */
+  record MetaChange(NamespaceMeta next, List<NamespaceEvent.Draft> events) {
+    static final MetaChange NONE = new MetaChange(null, List.of());
+
+    MetaChange {
+      events = List.copyOf(events);
+    }
+  }
+
+  /**
+   * Applies a change decided on the current metadata ({@code change} runs under the metadata lock
+   * and may throw to refuse it; nothing is written then): appends its events to the audit trail
+   * (numbered after the last, fsynced), then persists and publishes the metadata with the last
+   * event's number. Returns the metadata now in force and the events appended.
+   */
+  Changed change(java.util.function.Function<NamespaceMeta, MetaChange> change) {
+    if (brokenReason != null) {
+      throw UnavailableException.namespace(id, brokenReason, null);
+    }
+    synchronized (metaLock) {
+      MetaChange c = change.apply(meta);
+      if (c == MetaChange.NONE) {
+        return new Changed(meta, List.of());
+      }
+      if (c.events().isEmpty()) {
+        return new Changed(updateMeta(m -> c.next()), List.of());
+      }
+      long before = meta.eventSeq();
+      Instant now = clock.instant();
+      List<NamespaceEvent> appended = new ArrayList<>();
+      for (NamespaceEvent.Draft d : c.events()) {
+        appended.add(d.at(before + appended.size() + 1, now));
+      }
+      try {
+        openEvents().append(appended);
+      } catch (IOException e) {
+        throw UnavailableException.storage(id, "cannot write the audit trail: " + e.getMessage(), e);
+      }
+      try {
+        return new Changed(updateMeta(m -> c.next().withEventSeq(appended.getLast().seq())), c.events());
+      } catch (RuntimeException e) {
+        try {
+          events.truncateAfter(before);
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed); // the next open drops them: namespace.json never recorded them
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** The metadata after a {@link #change} and the events it recorded (empty: none, or no change). */
+  record Changed(NamespaceMeta meta, List<NamespaceEvent.Draft> events) {}
+
+  /** The audit trail, opened (the first time) against what namespace.json recorded. */
+  EventLog events() {
+    if (brokenReason != null) {
+      throw UnavailableException.namespace(id, brokenReason, null);
+    }
+    synchronized (metaLock) {
+      return openEvents();
+    }
+  }
+
+  private EventLog openEvents() {
+    try {
+      events.open(meta.eventSeq());
+      return events;
+    } catch (IOException e) {
+      throw UnavailableException.storage(id, "cannot read the audit trail: " + e.getMessage(), e);
     }
   }
 

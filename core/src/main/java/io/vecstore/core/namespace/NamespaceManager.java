@@ -2,6 +2,11 @@ package io.vecstore.core.namespace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vecstore.core.audit.Actor;
+import io.vecstore.core.audit.ChangeCause;
+import io.vecstore.core.audit.EventLog;
+import io.vecstore.core.audit.EventPage;
+import io.vecstore.core.audit.NamespaceEvent;
 import io.vecstore.core.auth.KeyRegistry;
 import io.vecstore.core.config.CoreExecutors;
 import io.vecstore.core.config.ManagerConfig;
@@ -13,7 +18,9 @@ import io.vecstore.core.meta.NamespaceInfo;
 import io.vecstore.core.meta.NamespaceMeta;
 import io.vecstore.core.meta.NamespaceStats;
 import io.vecstore.core.meta.NamespaceStatus;
+import io.vecstore.core.quota.Plans;
 import io.vecstore.core.quota.QuotaPatch;
+import io.vecstore.core.quota.QuotaPolicy;
 import io.vecstore.core.store.DataLayout;
 import io.vecstore.core.usage.DailyUsage;
 import io.vecstore.core.usage.NamespaceUsage;
@@ -30,13 +37,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * All namespaces of one server: the one API every front end (REST, gRPC, tools) calls. A thin
  * facade over the {@link NamespaceRegistry registry} (load, create, delete, evict), the
- * {@link DataOps data operations}, {@link NamespaceSnapshots snapshots and imports}, the
+ * {@link DataOps data operations}, {@link QuotaChanges quota, plan, policy and status changes}
+ * with their audit trail, {@link NamespaceSnapshots snapshots and imports}, the
  * {@link KeyRegistry key registry}, usage sampling and the {@link Maintenance background work}.
  *
  * <p>Thread-safety: safe for concurrent use by any number of threads. Creating and deleting
@@ -58,6 +67,7 @@ public final class NamespaceManager implements Closeable {
   private final Compactions compactions;
   private final Maintenance maintenance;
   private final NamespaceMoves moves;
+  private final QuotaChanges changes;
   private volatile WriteCheck writeCheck = WriteCheck.ALWAYS;
   private volatile boolean closed;
 
@@ -104,9 +114,17 @@ public final class NamespaceManager implements Closeable {
           }
         });
     registry.load();
+    this.changes = new QuotaChanges(config.plans(), clock);
+    for (Namespace ns : registry.all()) {
+      if (config.plans().find(ns.meta().plan()) == null) {
+        LOG.warn("Namespace {} is on plan {}, which this server does not define: no ceilings or plan policy apply "
+            + "to it until it is given a plan that exists", ns.id, ns.meta().plan());
+      }
+    }
     this.usage = new UsageSampler(new UsageLedger(layout), clock, registry::all);
     DiskSpace disk = new DiskSpace(layout.root(), config.capacity().minFreeDiskBytes());
-    this.data = new DataOps(registry, new RecordValidator(config.limits()), disk, config.defaultNumCandidates(), clock);
+    this.data = new DataOps(registry, new RecordValidator(config.limits()), disk, config.defaultNumCandidates(), clock,
+        changes);
     this.snapshots = new NamespaceSnapshots(registry, data, disk, clock, this::create, this::delete);
     this.compactions = new Compactions(executors.compactor(), disk, clock);
     this.maintenance = new Maintenance(config, executors, registry, usage, disk, clock, this::delete);
@@ -143,12 +161,24 @@ public final class NamespaceManager implements Closeable {
 
   // --- admin -----------------------------------------------------------------------------------
 
+  /** Creates a namespace as the admin. */
   public NamespaceInfo create(CreateNamespace spec) {
+    return create(spec, Actor.ADMIN);
+  }
+
+  /**
+   * Creates a namespace on its plan (400 {@code exceeds_plan} for quotas above the plan's
+   * ceilings without the override); its audit trail starts with a {@code created} event by
+   * {@code actor}.
+   */
+  public NamespaceInfo create(CreateNamespace spec, Actor actor) {
     ensureOpen();
     NamespaceIds.requireValid(spec.id());
-    Namespace ns = registry.create(spec.toMeta(clock.instant()));
+    QuotaChanges.Created created = changes.create(spec, actor);
+    Namespace ns = registry.create(created.meta(), created.event());
+    changes.created(created);
     usage.record(ns); // the baseline: every request from now on is billed
-    LOG.info("Created namespace {}", ns.id);
+    LOG.info("Created namespace {} on plan {}", ns.id, created.meta().plan());
     return NamespaceInfo.of(ns.meta(), 0, 0);
   }
 
@@ -190,14 +220,82 @@ public final class NamespaceManager implements Closeable {
     LOG.info("Deleted namespace {}", id);
   }
 
+  /** Changes some quotas as the admin, within the plan's ceilings. */
   public NamespaceInfo updateQuotas(String id, QuotaPatch patch) {
+    return updateQuotas(id, patch, false, Actor.ADMIN);
+  }
+
+  /**
+   * Sets the fields of {@code patch} (a null value: unlimited). A value above the plan's ceiling is
+   * refused (400 {@code exceeds_plan}) unless {@code override}; the change is recorded in the
+   * audit trail, an override marked as one.
+   */
+  public NamespaceInfo updateQuotas(String id, QuotaPatch patch, boolean override, Actor actor) {
     Namespace ns = require(id);
-    return ns.write(() -> Figures.info(ns, ns.updateMeta(m -> m.withQuotas(m.quotas().merge(patch), clock.instant()))));
+    return ns.write(() -> Figures.info(ns, changes.updateQuotas(ns, patch, override, actor)));
+  }
+
+  /**
+   * Moves a namespace to another plan. With {@code resetQuotas} its quotas become the new plan's;
+   * otherwise they are kept and must be within the new plan's ceilings (400 {@code exceeds_plan})
+   * unless {@code override}.
+   */
+  public NamespaceInfo changePlan(String id, String plan, boolean resetQuotas, boolean override, Actor actor) {
+    Namespace ns = require(id);
+    return ns.write(() -> Figures.info(ns, changes.changePlan(ns, plan, resetQuotas, override, actor)));
+  }
+
+  /** Sets a namespace's own quota policy; null: it follows its plan's again. */
+  public NamespaceInfo updateQuotaPolicy(String id, QuotaPolicy policy, Actor actor) {
+    Namespace ns = require(id);
+    return ns.write(() -> Figures.info(ns, changes.updatePolicy(ns, policy, actor)));
   }
 
   public NamespaceInfo updateStatus(String id, NamespaceStatus status) {
+    return updateStatus(id, status, Actor.ADMIN);
+  }
+
+  /** Sets a namespace's status, recorded in its audit trail. */
+  public NamespaceInfo updateStatus(String id, NamespaceStatus status, Actor actor) {
     Namespace ns = require(id);
-    return ns.write(() -> Figures.info(ns, ns.updateMeta(m -> m.withStatus(status, clock.instant()))));
+    return ns.write(() -> Figures.info(ns, changes.updateStatus(ns, status, actor)));
+  }
+
+  /** The most events one page of an audit trail holds. */
+  public static final int MAX_EVENTS_PAGE = 1000;
+
+  /**
+   * A page of a namespace's audit trail (its last {@link EventLog#KEEP} events), newest first,
+   * {@code limit} (1 to 1000) per page, after {@code cursor} (from a previous page).
+   */
+  public EventPage events(String id, int limit, String cursor) {
+    Namespace ns = require(id);
+    if (limit < 1 || limit > MAX_EVENTS_PAGE) {
+      throw new io.vecstore.core.error.InvalidRequestException(
+          "limit must be between 1 and " + MAX_EVENTS_PAGE + ", got: " + limit);
+    }
+    Long before = cursor == null ? null : Long.valueOf(Cursors.decode(cursor, k -> k.matches("[1-9][0-9]{0,18}")));
+    List<NamespaceEvent> page;
+    try {
+      page = ns.events().newestFirst(before, limit + 1);
+    } catch (IOException e) {
+      throw UnavailableException.storage(id, "cannot read the audit trail: " + e.getMessage(), e);
+    }
+    if (page.size() <= limit) {
+      return new EventPage(page, null);
+    }
+    List<NamespaceEvent> shown = page.subList(0, limit);
+    return new EventPage(shown, Cursors.encode(Long.toString(shown.getLast().seq())));
+  }
+
+  /** The plans of this server: the built-in ones and those of its plans file. */
+  public Plans plans() {
+    return changes.plans();
+  }
+
+  /** Quota changes since start-up by cause (admin, override, plan, policy), for metrics. */
+  public Map<ChangeCause, Long> quotaChanges() {
+    return changes.counts();
   }
 
   public NamespaceStats stats(String id) {

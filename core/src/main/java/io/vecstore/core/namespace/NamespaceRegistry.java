@@ -126,15 +126,19 @@ final class NamespaceRegistry {
     return openCount.get();
   }
 
-  /** Creates a namespace's directory (built aside and renamed into place, so a crash never leaves half of one). */
-  Namespace create(NamespaceMeta meta) {
+  /**
+   * Creates a namespace's directory (built aside and renamed into place, so a crash never leaves
+   * half of one), its audit trail starting with {@code created}.
+   */
+  Namespace create(NamespaceMeta meta, io.vecstore.core.audit.NamespaceEvent created) {
     String id = meta.id();
     synchronized (createDeleteLock) {
       requireRoom(id);
       Path staging = layout.creatingDir(id, nonce());
       try {
         Files.createDirectories(staging);
-        MetaStore.write(staging.resolve(DataLayout.META_FILE), meta);
+        io.vecstore.core.audit.EventLog.create(staging.resolve(DataLayout.EVENTS_FILE), java.util.List.of(created));
+        MetaStore.write(staging.resolve(DataLayout.META_FILE), meta); // fsyncs the directory, the trail's entry too
         AtomicFiles.move(staging, layout.namespaceDir(id));
       } catch (IOException e) {
         deleteQuietly(staging);

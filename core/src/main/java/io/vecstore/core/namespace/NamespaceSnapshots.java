@@ -176,8 +176,8 @@ public final class NamespaceSnapshots {
         throw new InvalidRequestException("dimension must match the vector field's (" + source.dimension() + "), got: "
             + c.dimension());
       }
-      String id = create.apply(new CreateNamespace(c.id(), c.name(), c.description(), c.metadata(), c.tier(),
-          c.quotas(), c.metric() == null ? source.metric() : c.metric(), source.dimension())).meta().id();
+      String id = create.apply(c.withShape(c.metric() == null ? source.metric() : c.metric(), source.dimension()))
+          .meta().id();
       try {
         Namespace ns = registry.require(id);
         Integer quota = ns.meta().quotas().maxBatchSize();

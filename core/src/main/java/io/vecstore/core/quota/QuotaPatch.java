@@ -44,6 +44,32 @@ public record QuotaPatch(
     return values.containsKey(f) ? Field.of(type.cast(values.get(f))) : Field.absent();
   }
 
+  /** The fields this patch sets, by quota, in {@link QuotaField} order; a null value is unlimited. */
+  public java.util.Map<QuotaField, Number> values() {
+    java.util.Map<QuotaField, Number> out = new java.util.EnumMap<>(QuotaField.class);
+    Quotas probe = Quotas.UNLIMITED.merge(this);
+    for (QuotaField f : QuotaField.values()) {
+      if (present(f)) {
+        out.put(f, f.of(probe));
+      }
+    }
+    return out;
+  }
+
+  /** Whether this patch sets {@code f}. */
+  public boolean present(QuotaField f) {
+    Field<?> field = switch (f) {
+      case MAX_VECTORS -> maxVectors;
+      case MAX_STORAGE_BYTES -> maxStorageBytes;
+      case MAX_REQUESTS_PER_SECOND -> maxRequestsPerSecond;
+      case MAX_CONCURRENT_QUERIES -> maxConcurrentQueries;
+      case MAX_DIMENSION -> maxDimension;
+      case MAX_RESULTS_PER_QUERY -> maxResultsPerQuery;
+      case MAX_BATCH_SIZE -> maxBatchSize;
+    };
+    return field instanceof Present<?>;
+  }
+
   /** One field of a patch: absent, or set to a value that may be null. */
   public sealed interface Field<T> {
     /** The patched value if present, else {@code current}. */

@@ -48,17 +48,28 @@ public record Quotas(
     return UNLIMITED.merge(QuotaPatch.of(values));
   }
 
+  /** The most concurrent queries a namespace created with neither plan nor quotas gets. */
+  public static final int DEFAULT_CONCURRENT_QUERIES = 10;
+
   /** What a namespace created with neither tier nor quotas gets: pro, but 10 concurrent queries. */
   public static Quotas defaults() {
-    Quotas pro = Tier.PRO.quotas();
+    return defaultsOf(Tier.PRO.quotas());
+  }
+
+  /**
+   * {@code plan}'s quotas with at most {@link #DEFAULT_CONCURRENT_QUERIES} concurrent queries: what
+   * a create without plan, tier or quotas gets from the pro plan (built-in or redefined).
+   */
+  public static Quotas defaultsOf(Quotas plan) {
+    Integer concurrent = plan.maxConcurrentQueries;
     return new Quotas(
-        pro.maxVectors,
-        pro.maxStorageBytes,
-        pro.maxRequestsPerSecond,
-        10,
-        pro.maxDimension,
-        pro.maxResultsPerQuery,
-        pro.maxBatchSize);
+        plan.maxVectors,
+        plan.maxStorageBytes,
+        plan.maxRequestsPerSecond,
+        concurrent == null ? DEFAULT_CONCURRENT_QUERIES : Math.min(concurrent, DEFAULT_CONCURRENT_QUERIES),
+        plan.maxDimension,
+        plan.maxResultsPerQuery,
+        plan.maxBatchSize);
   }
 
   /** These quotas with the fields named in {@code patch} replaced (a null value there: unlimited). */

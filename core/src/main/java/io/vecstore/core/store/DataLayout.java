@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * files in those places are named.
  *
  * <pre>
- * data/&lt;id&gt;/namespace.json   metadata, quotas, status, counters
+ * data/&lt;id&gt;/namespace.json   metadata, quotas, plan, status, counters
+ * data/&lt;id&gt;/events.jsonl     the audit trail: quota, plan, policy and status changes, one JSON per line
  * data/&lt;id&gt;/index/           a plain Lucene index
  * data/&lt;id&gt;/wal/wal-&lt;seq&gt;.log write-ahead log segments (first sequence number, 20 digits)
  * data/&lt;id&gt;/snapshots/&lt;name&gt;/{index/, namespace.json, snapshot.json}   point-in-time copies
@@ -29,6 +30,8 @@ public final class DataLayout {
 
   /** A namespace's metadata, in its directory and in a snapshot or an archive. */
   public static final String META_FILE = "namespace.json";
+  /** A namespace's audit trail (see EventLog), in its directory. */
+  public static final String EVENTS_FILE = "events.jsonl";
   /** A snapshot's description, in its directory and in an archive. */
   public static final String SNAPSHOT_INFO_FILE = "snapshot.json";
   /** The Lucene index, in a namespace's directory, a snapshot or an archive. */
@@ -69,6 +72,11 @@ public final class DataLayout {
 
   public Path metaFile(String id) {
     return namespaceDir(id).resolve(META_FILE);
+  }
+
+  /** The namespace's audit trail: one event per line, appended (see EventLog). */
+  public Path eventsFile(String id) {
+    return namespaceDir(id).resolve(EVENTS_FILE);
   }
 
   /**

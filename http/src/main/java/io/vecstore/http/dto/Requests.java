@@ -27,11 +27,23 @@ import java.util.Set;
 /** Turns request bodies into core requests (DESIGN.md §4 shapes). Stateless, thread-safe. */
 public final class Requests {
 
+  /** The admin's override of a plan's ceilings, in a create, a quota update and a plan change. */
+  public static final String OVERRIDE = "override";
   private static final Set<String> CREATE_FIELDS =
-      Set.of("id", "name", "description", "metadata", "quotas", "tier", "metric", "dimension",
-          "quantization", "default_num_candidates", "replication_factor", MetaCodec.TEXT, MetaCodec.EMBEDDING);
+      Set.of("id", "name", "description", "metadata", "quotas", "tier", MetaCodec.PLAN, MetaCodec.QUOTA_POLICY, OVERRIDE,
+          "metric", "dimension", "quantization", "default_num_candidates", "replication_factor", MetaCodec.TEXT,
+          MetaCodec.EMBEDDING);
   private static final Set<String> QUOTA_FIELDS =
       Set.of(Arrays.stream(QuotaField.values()).map(QuotaField::wireName).toArray(String[]::new));
+  private static final Set<String> QUOTA_UPDATE_FIELDS = union(QUOTA_FIELDS, Set.of(OVERRIDE));
+  private static final String RESET_QUOTAS = "reset_quotas";
+  private static final Set<String> PLAN_CHANGE_FIELDS = Set.of(MetaCodec.PLAN, RESET_QUOTAS, OVERRIDE);
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> out = new java.util.HashSet<>(a);
+    out.addAll(b);
+    return Set.copyOf(out);
+  }
   private static final Set<String> DELETE_FIELDS = Set.of("ids", "filter", "delete_all");
   private static final Set<String> FETCH_FIELDS = Set.of("ids", "filter", "limit", "cursor");
   private static final Set<String> PATCH_FIELDS = Set.of("values", "metadata");
@@ -65,16 +77,16 @@ public final class Requests {
           ? "replication_factor must be 1 on a server that is not part of a cluster, got: " + replication
           : "replication_factor must be between 1 and " + maxReplication + " (the live nodes), got: " + replication);
     }
-    String tier = b.optionalString("tier");
     String metric = b.optionalString("metric");
     JsonNode quotas = b.optional("quotas");
     String quantization = b.optionalString("quantization");
+    JsonNode policy = b.optional(MetaCodec.QUOTA_POLICY);
     return new CreateNamespace(
         b.requiredString("id"),
         b.optionalString("name"),
         b.optionalString("description"),
         stringMap("metadata", b.optional("metadata")),
-        tier == null ? null : Tier.parse(tier),
+        plan(b),
         quotas == null ? null : quotaPatch(quotas),
         metric == null ? null : Metric.parse(metric),
         b.optionalInt("dimension"),
@@ -82,7 +94,24 @@ public final class Requests {
             quantization == null ? Quantization.NONE : Quantization.parse(quantization),
             b.optionalInt("default_num_candidates"),
             textAnalyzer(b.optional(MetaCodec.TEXT)),
-            embeddingModel(b.optional(MetaCodec.EMBEDDING))));
+            embeddingModel(b.optional(MetaCodec.EMBEDDING))),
+        policy == null ? null : MetaCodec.readQuotaPolicy(policy, MetaCodec.QUOTA_POLICY),
+        b.optionalBoolean(OVERRIDE, false));
+  }
+
+  /**
+   * The plan of a create: {@code "plan"} (any plan of the server, checked by core) or
+   * {@code "tier"} (a built-in one, as before plans); both only if they agree. Null: neither.
+   */
+  private static String plan(Body b) {
+    String tier = b.optionalString("tier");
+    String plan = b.optionalString(MetaCodec.PLAN);
+    String fromTier = tier == null ? null : Tier.parse(tier).wireName();
+    if (fromTier != null && plan != null && !fromTier.equals(plan)) {
+      throw new InvalidRequestException("tier and plan name different plans (" + tier + ", " + plan
+          + "); tier is the older name of plan: give one");
+    }
+    return plan != null ? plan : fromTier;
   }
 
   /** {@code "text": {"analyzer": …}}, or null when absent or null. */
@@ -120,6 +149,33 @@ public final class Requests {
       }
     }
     return QuotaPatch.of(values);
+  }
+
+  /** A quota update: the quota fields it sets, and whether the admin overrides the plan's ceilings. */
+  public record QuotaUpdate(QuotaPatch patch, boolean override) {}
+
+  /** {@code PUT …/quotas}: any of the seven quota fields (null: unlimited) and {@code "override"?}. */
+  public static QuotaUpdate quotaUpdate(JsonNode json) {
+    Body b = Body.of(json, "quotas", QUOTA_UPDATE_FIELDS);
+    boolean override = b.optionalBoolean(OVERRIDE, false);
+    com.fasterxml.jackson.databind.node.ObjectNode quotas = ((com.fasterxml.jackson.databind.node.ObjectNode) json).deepCopy();
+    quotas.remove(OVERRIDE);
+    return new QuotaUpdate(quotaPatch(quotas), override);
+  }
+
+  /** A plan change: the plan, whether its quotas replace the namespace's, whether the admin overrides its ceilings. */
+  public record PlanChange(String plan, boolean resetQuotas, boolean override) {}
+
+  /** {@code PUT …/plan}: {@code {"plan", "reset_quotas"?: false, "override"?: false}}. */
+  public static PlanChange planChange(JsonNode json) {
+    Body b = Body.of(json, "plan change", PLAN_CHANGE_FIELDS);
+    return new PlanChange(b.requiredString(MetaCodec.PLAN), b.optionalBoolean(RESET_QUOTAS, false),
+        b.optionalBoolean(OVERRIDE, false));
+  }
+
+  /** {@code PUT …/quota-policy}: a quota policy object, or JSON null (the namespace follows its plan's again). */
+  public static io.vecstore.core.quota.QuotaPolicy quotaPolicy(JsonNode json) {
+    return json == null || json.isNull() ? null : MetaCodec.readQuotaPolicy(json, MetaCodec.QUOTA_POLICY);
   }
 
   public static NamespaceStatus status(JsonNode json) {
@@ -235,7 +291,8 @@ public final class Requests {
 
   private static final Set<String> SNAPSHOT_FIELDS = Set.of("name");
   private static final Set<String> LUCENE_IMPORT_FIELDS = Set.of("id", "name", "description", "metadata", "quotas",
-      "tier", "metric", "path", "vector_field", "id_field", "metadata_fields");
+      "tier", MetaCodec.PLAN, MetaCodec.QUOTA_POLICY, OVERRIDE, "metric", "path", "vector_field", "id_field",
+      "metadata_fields");
 
   /** The snapshot name of {@code {"name"?}}; null for none (or no body at all). */
   public static String snapshotName(JsonNode json) {

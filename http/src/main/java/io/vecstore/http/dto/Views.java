@@ -61,6 +61,23 @@ public final class Views {
     return MetaCodec.quotas(q);
   }
 
+  /** {@code {"plans": [{"name", "description", "built_in", "quotas", "ceilings", "quota_policy"}, …]}}, built-in ones first. */
+  public static ObjectNode plans(io.vecstore.core.quota.Plans plans) {
+    ObjectNode n = object();
+    ArrayNode list = n.putArray("plans");
+    plans.all().forEach(p -> list.add(io.vecstore.core.meta.PlanCodec.plan(p)));
+    return n;
+  }
+
+  /** {@code {"events": [{"seq", "at", "actor", "type", "old", "new", "override", "reason"}, …], "next_cursor"}}, newest first. */
+  public static ObjectNode events(io.vecstore.core.audit.EventPage page) {
+    ObjectNode n = object();
+    ArrayNode list = n.putArray("events");
+    page.events().forEach(e -> list.add(e.toJson()));
+    n.put("next_cursor", page.nextCursor());
+    return n;
+  }
+
   /** A page of namespace objects, each exactly as GET of the namespace shows it. */
   public static ObjectNode page(NamespacePage page, java.util.function.Function<NamespaceMeta, java.time.Instant> deletionDue) {
     ObjectNode n = object();

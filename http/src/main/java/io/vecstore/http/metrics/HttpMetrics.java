@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vecstore.core.audit.ChangeCause;
 import io.vecstore.core.usage.NamespaceUsage;
 import java.util.List;
 import java.util.function.Supplier;
@@ -34,6 +35,7 @@ public final class HttpMetrics implements AutoCloseable {
   private final NamespaceMetrics namespaces = new NamespaceMetrics(registry);
   private final Supplier<List<NamespaceUsage>> usage;
   private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+  private volatile Supplier<java.util.Map<ChangeCause, Long>> quotaChanges; // set once, by bindQuotaChanges
 
   /** @param usage the namespaces' figures, read at every scrape */
   public HttpMetrics(Supplier<List<NamespaceUsage>> usage) {
@@ -92,6 +94,25 @@ public final class HttpMetrics implements AutoCloseable {
       return ctx.path().startsWith("/ui") ? "/ui/*" : "unmatched";
     }
     return matched.path;
+  }
+
+  /**
+   * {@code vecstore_namespace_quota_changes_total{cause}}: quota changes since start-up by cause
+   * ({@code admin}, {@code override}, {@code plan}, {@code policy}), read from {@code changes} at
+   * every scrape. Bound once per registry; a second call is a no-op.
+   */
+  public synchronized void bindQuotaChanges(Supplier<java.util.Map<ChangeCause, Long>> changes) {
+    if (quotaChanges != null) {
+      return;
+    }
+    quotaChanges = changes; // held here: meters keep only a weak reference to what they read
+    for (ChangeCause cause : ChangeCause.values()) {
+      io.micrometer.core.instrument.FunctionCounter.builder("vecstore_namespace_quota_changes", this,
+              m -> m.quotaChanges.get().getOrDefault(cause, 0L))
+          .description("Changes of namespace quotas by cause: admin, override (above a plan's ceiling), plan, policy")
+          .tag("cause", cause.label())
+          .register(registry);
+    }
   }
 
   /** Counts one failed authentication or authorization, by reason (missing, invalid, forbidden, blocked). */

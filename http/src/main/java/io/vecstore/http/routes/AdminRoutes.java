@@ -1,6 +1,7 @@
 package io.vecstore.http.routes;
 
 import io.javalin.http.Context;
+import io.vecstore.core.audit.Actor;
 import io.vecstore.core.error.InvalidRequestException;
 import io.vecstore.core.namespace.NamespaceManager;
 import io.vecstore.core.meta.NamespaceStatus;
@@ -26,8 +27,13 @@ final class AdminRoutes {
   }
 
   void create(Context ctx) {
-    var created = manager.create(Requests.createNamespace(bodies.read(ctx), maxReplication.getAsInt()));
+    var created = manager.create(Requests.createNamespace(bodies.read(ctx), maxReplication.getAsInt()), actor(ctx));
     ctx.status(201).json(view(created));
+  }
+
+  /** Who is making a change, for the audit trail: the admin, or (were a route to allow one) a namespace key. */
+  private static Actor actor(Context ctx) {
+    return Actor.of(io.vecstore.http.auth.Authenticator.principal(ctx));
   }
 
   void list(Context ctx) {
@@ -52,11 +58,31 @@ final class AdminRoutes {
   }
 
   void updateQuotas(Context ctx) {
-    ctx.json(view(manager.updateQuotas(ctx.pathParam("id"), Requests.quotaPatch(bodies.read(ctx)))));
+    Requests.QuotaUpdate update = Requests.quotaUpdate(bodies.read(ctx));
+    ctx.json(view(manager.updateQuotas(ctx.pathParam("id"), update.patch(), update.override(), actor(ctx))));
   }
 
   void updateStatus(Context ctx) {
-    ctx.json(view(manager.updateStatus(ctx.pathParam("id"), Requests.status(bodies.read(ctx)))));
+    ctx.json(view(manager.updateStatus(ctx.pathParam("id"), Requests.status(bodies.read(ctx)), actor(ctx))));
+  }
+
+  void changePlan(Context ctx) {
+    Requests.PlanChange change = Requests.planChange(bodies.read(ctx));
+    ctx.json(view(manager.changePlan(ctx.pathParam("id"), change.plan(), change.resetQuotas(), change.override(),
+        actor(ctx))));
+  }
+
+  void updateQuotaPolicy(Context ctx) {
+    ctx.json(view(manager.updateQuotaPolicy(ctx.pathParam("id"), Requests.quotaPolicy(bodies.read(ctx)), actor(ctx))));
+  }
+
+  void events(Context ctx) {
+    ctx.json(Views.events(manager.events(ctx.pathParam("id"), QueryParams.integer(ctx, "limit", DEFAULT_PAGE_SIZE),
+        QueryParams.string(ctx, "cursor"))));
+  }
+
+  void plans(Context ctx) {
+    ctx.json(Views.plans(manager.plans()));
   }
 
   void stats(Context ctx) {

@@ -32,6 +32,10 @@ public final class Routes {
     routes.delete("/admin/namespaces/{id}", admin::delete, ADMIN);
     routes.put("/admin/namespaces/{id}/quotas", admin::updateQuotas, ADMIN);
     routes.put("/admin/namespaces/{id}/status", admin::updateStatus, ADMIN);
+    routes.put("/admin/namespaces/{id}/plan", admin::changePlan, ADMIN);
+    routes.put("/admin/namespaces/{id}/quota-policy", admin::updateQuotaPolicy, ADMIN);
+    routes.get("/admin/namespaces/{id}/events", admin::events, ADMIN);
+    routes.get("/admin/plans", admin::plans, ADMIN);
     routes.get("/admin/namespaces/{id}/stats", admin::stats, ADMIN);
     routes.post("/admin/namespaces/{id}/compact", admin::compact, ADMIN);
     routes.post("/admin/namespaces/{id}/keys", admin::createKey, ADMIN);

@@ -334,13 +334,15 @@ class OpenApiFuzzTest {
   /**
    * The state the examples assume: namespace customer-123 active, unlimited, of dimension 3, with
    * vectors doc1 to doc3, key reader and snapshot nightly. Earlier requests may have changed any
-   * of it (status, quotas), so it is set again before each operation's requests.
+   * of it (status, plan, quota policy, quotas), so it is set again before each operation's requests.
    */
   private static void prepare(TestServer server) {
     if (server.get("/admin/namespaces/" + NS).status() == 404) {
       expect(201, server.post("/admin/namespaces", "{\"id\":\"" + NS + "\",\"tier\":\"unlimited\",\"dimension\":3}"));
     }
     expect(200, server.put("/admin/namespaces/" + NS + "/status", "{\"status\":\"active\"}"));
+    expect(200, server.put("/admin/namespaces/" + NS + "/plan", "{\"plan\":\"unlimited\",\"override\":true}"));
+    expect(200, server.put("/admin/namespaces/" + NS + "/quota-policy", "null"));
     StringBuilder unlimited = new StringBuilder("{");
     for (String quota : List.of("max_vectors", "max_storage_bytes", "max_requests_per_second", "max_concurrent_queries",
         "max_dimension", "max_results_per_query", "max_batch_size")) {
