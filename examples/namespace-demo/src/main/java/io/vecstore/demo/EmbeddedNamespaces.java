@@ -89,6 +89,16 @@ final class EmbeddedNamespaces implements Namespaces {
   }
 
   @Override
+  public Namespace overrideQuotas(String id, Map<String, Number> patch) {
+    return call(() -> view(manager.updateQuotas(id, patch(patch), true, io.vecstore.core.audit.Actor.ADMIN)));
+  }
+
+  @Override
+  public Namespace changePlan(String id, String plan) {
+    return call(() -> view(manager.changePlan(id, plan, true, false, io.vecstore.core.audit.Actor.ADMIN)));
+  }
+
+  @Override
   public Namespace updateStatus(String id, NamespaceStatus status) {
     return call(() -> view(manager.updateStatus(id, status)));
   }

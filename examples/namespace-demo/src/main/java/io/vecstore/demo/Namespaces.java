@@ -34,6 +34,12 @@ interface Namespaces extends AutoCloseable {
   /** Merges {@code patch} (quota wire name to value; a null value is unlimited) into the quotas. */
   Namespace updateQuotas(String id, Map<String, Number> patch);
 
+  /** As {@link #updateQuotas}, past the plan's ceilings (the server records the override). */
+  Namespace overrideQuotas(String id, Map<String, Number> patch);
+
+  /** Moves a namespace to another plan, its quotas becoming that plan's. */
+  Namespace changePlan(String id, String plan);
+
   Namespace updateStatus(String id, NamespaceStatus status);
 
   Stats stats(String id);

@@ -90,8 +90,9 @@ final class OperationsChapters {
     story.call("// Pattern 1, on customer signup: create_namespace(customer.id, customer.name, Some(free_tier()))");
     Namespace ns = tour.create(new NewNamespace(customer, "Customer 550e8400", "free", null, null));
     story.check(ns.quotas().equals(GuideQuotas.FREE), "the new customer starts on the free tier");
-    story.call("// on customer upgrade: manager.update_quotas(&customer.id, NamespaceQuotas::pro_tier())");
-    ns = tour.api.updateQuotas(customer, Namespaces.allOf(GuideQuotas.PRO));
+    story.call("// on customer upgrade: manager.update_quotas(&customer.id, NamespaceQuotas::pro_tier())"
+        + " -- a plan change here: PUT /admin/namespaces/{id}/plan {\"plan\":\"pro\",\"reset_quotas\":true}");
+    ns = tour.api.changePlan(customer, "pro");
     story.result("quotas: " + GuideQuotas.show(ns.quotas()));
     story.check(ns.quotas().equals(GuideQuotas.PRO), "after the upgrade the customer has the pro tier's quotas");
 
@@ -122,11 +123,12 @@ final class OperationsChapters {
     story.check(hits.size() == 1 && hits.get(0).metadata().path("variant").asText().equals("beta-features"),
         "the flag picks the namespace, and only its vectors answer");
 
-    story.call("// Pattern 4: Tier::Enterprise => manager.update_quotas(&customer.id, NamespaceQuotas::unlimited())");
-    ns = tour.api.updateQuotas(customer, Namespaces.allOf(GuideQuotas.UNLIMITED));
+    story.call("// Pattern 4: Tier::Enterprise => manager.update_quotas(&customer.id, NamespaceQuotas::unlimited())"
+        + " -- a plan change: PUT /admin/namespaces/{id}/plan {\"plan\":\"unlimited\",\"reset_quotas\":true}");
+    ns = tour.api.changePlan(customer, "unlimited");
     story.result("quotas: " + GuideQuotas.show(ns.quotas()));
     story.check(ns.quotas().equals(GuideQuotas.UNLIMITED), "an enterprise customer has no limits (a null quota is unlimited)");
-    story.note("REST and core have no tier on update: the tier's seven values are sent, null for unlimited");
+    story.note("a tier on update is a plan change: the quotas become the plan's, and a plan's ceilings hold from then on");
   }
 
   void monitoring() {

@@ -118,6 +118,19 @@ final class RestNamespaces implements Namespaces {
   }
 
   @Override
+  public Namespace overrideQuotas(String id, Map<String, Number> patch) {
+    ObjectNode body = JSON.valueToTree(patch);
+    body.put("override", true);
+    return namespace(json(send("PUT", "/admin/namespaces/" + path(id) + "/quotas", body)));
+  }
+
+  @Override
+  public Namespace changePlan(String id, String plan) {
+    ObjectNode body = JSON.createObjectNode().put("plan", plan).put("reset_quotas", true);
+    return namespace(json(send("PUT", "/admin/namespaces/" + path(id) + "/plan", body)));
+  }
+
+  @Override
   public Namespace updateStatus(String id, NamespaceStatus status) {
     ObjectNode body = JSON.createObjectNode().put("status", status.wireName());
     return namespace(json(send("PUT", "/admin/namespaces/" + path(id) + "/status", body)));
