@@ -12,6 +12,8 @@ const RUN = 'ui-' + Date.now().toString(36);
 const NS = `${RUN}-shop`;
 const NS_WARN = `${RUN}-warn`; // 9 of 10 vectors: amber bar, near quota
 const NS_FULL = `${RUN}-full`; // 10 of 10: red bar
+const NS_TEXT = `${RUN}-text`; // english text search, 3 dimensions
+const NS_EMB = `${RUN}-emb`; // an embedding model (never used to embed here: the tests need no model)
 
 let browser;
 let context;
@@ -251,6 +253,136 @@ test('query playground: results for a stored vector, errors for bad k and filter
   await page.locator('#p-out .alert-error[data-code=dimension_mismatch]').waitFor();
 });
 
+test('create form: a text analyzer, and an embedding model that fixes dimension and metric', async () => {
+  await ui('#/new');
+  await page.fill('#c-id', NS_EMB);
+  await page.fill('#c-dimension', '8');
+  await page.selectOption('#c-embedding-model', 'bge-small-en-v1.5');
+  assert.ok(await page.locator('#c-dimension').isDisabled());
+  assert.ok(await page.locator('#c-metric').isDisabled());
+  assert.equal(await page.inputValue('#c-dimension'), '384');
+  assert.equal(await page.inputValue('#c-metric'), 'cosine');
+  assert.match(await text('#c-model-fixes'), /fixes the dimension \(384\) and the metric \(cosine\)/);
+  await shot('create-embedding');
+  // Taking the model off gives back what was typed.
+  await page.selectOption('#c-embedding-model', '');
+  assert.ok(await page.locator('#c-dimension').isEnabled());
+  assert.equal(await page.inputValue('#c-dimension'), '8');
+  assert.ok(await page.locator('#c-model-fixes').isHidden());
+
+  await page.selectOption('#c-embedding-model', 'bge-small-en-v1.5');
+  const [created] = await Promise.all([
+    page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/admin/namespaces'),
+    page.click('button[type=submit]'),
+  ]);
+  const sent = created.postDataJSON();
+  assert.deepEqual(sent.embedding, { model: 'bge-small-en-v1.5' });
+  assert.equal(sent.text, undefined);
+  assert.equal(sent.dimension, undefined, 'the model sets the dimension');
+  assert.equal(sent.metric, undefined, 'the model sets the metric');
+  await page.waitForURL(`**/ui/#/ns/${NS_EMB}`);
+  await page.locator('[data-detail=embedding]').waitFor();
+  assert.equal(await text('[data-detail=embedding]'), 'bge-small-en-v1.5');
+  assert.equal(await text('[data-detail=text]'), 'none');
+  const emb = (await rest('GET', `/admin/namespaces/${NS_EMB}`)).json;
+  assert.deepEqual([emb.dimension, emb.metric, emb.embedding, emb.text], [384, 'cosine', { model: 'bge-small-en-v1.5' }, null]);
+
+  await ui('#/new');
+  await page.fill('#c-id', NS_TEXT);
+  await page.check('input[name=tier][value=unlimited]', { force: true });
+  await page.fill('#c-dimension', '3');
+  await page.selectOption('#c-text-analyzer', 'english');
+  await page.click('button[type=submit]');
+  await page.waitForURL(`**/ui/#/ns/${NS_TEXT}`);
+  await page.locator('[data-detail=text]').waitFor();
+  assert.equal(await text('[data-detail=text]'), 'english analyzer');
+  assert.match(await text('[data-detail=embedding]'), /^none/);
+  const ns = (await rest('GET', `/admin/namespaces/${NS_TEXT}`)).json;
+  assert.deepEqual([ns.dimension, ns.metric, ns.text, ns.embedding], [3, 'cosine', { analyzer: 'english' }, null]);
+  await shot('namespace-text');
+});
+
+test('query playground: keyword and hybrid queries show scores, distances, ranks and text', async () => {
+  // For [1, 0, 0] the vector search ranks a, d, b, c; "running foxes" finds b, then a.
+  const docs = [
+    { id: 'a', values: [1, 0, 0], text: 'The quick brown fox jumps over the lazy dog', metadata: { n: 1 } },
+    { id: 'b', values: [0.1, 1, 0], text: 'Foxes are running in the forest' },
+    { id: 'c', values: [0, 0, 1], text: 'A cat sleeps on the sofa' },
+    { id: 'd', values: [0.9, 0.1, 0] },
+  ];
+  assert.equal((await rest('POST', `/v1/namespaces/${NS_TEXT}/vectors`, { vectors: docs })).status, 200);
+  const rows = () => page.locator('#p-results tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.id));
+  const cell = (id, column) => text(`#p-results tr[data-id="${id}"] td[data-label="${column}"]`);
+  const run = async () => {
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === `/v1/namespaces/${NS_TEXT}/query`),
+      page.click('#p-run'),
+    ]);
+    return request.postDataJSON();
+  };
+
+  // Text alone: a keyword search (auto sends no mode), no distances, keyword ranks, the texts.
+  await ui(`#/query?ns=${NS_TEXT}`);
+  await page.fill('#p-text', 'running foxes');
+  let body = await run();
+  assert.deepEqual(body, { text: 'running foxes', k: 10, include_metadata: true, include_text: true });
+  await page.locator('#p-results').waitFor();
+  assert.deepEqual(await rows(), ['b', 'a']);
+  assert.equal(await cell('b', 'Distance'), '—');
+  assert.equal(await cell('b', 'Ranks'), 'v— · k1');
+  assert.equal(await cell('a', 'Ranks'), 'v— · k2');
+  assert.ok(Number(await cell('b', 'Score')) > Number(await cell('a', 'Score')), 'BM25, best first');
+  assert.equal(await cell('b', 'Text'), 'Foxes are running in the forest');
+
+  // Text and a stored vector: hybrid, fused by RRF.
+  await page.fill('#p-vid', 'a');
+  body = await run();
+  assert.deepEqual([body.vector, body.text, body.mode], [[1, 0, 0], 'running foxes', undefined]);
+  await page.locator('#p-results').waitFor();
+  assert.deepEqual(await rows(), ['a', 'b', 'd', 'c']);
+  assert.equal(await cell('a', 'Ranks'), 'v1 · k2');
+  assert.equal(await cell('a', 'Distance'), '0.0000');
+  assert.equal(await cell('a', 'Score'), (1 / 61 + 1 / 62).toFixed(4));
+  assert.equal(await cell('b', 'Ranks'), 'v3 · k1');
+  assert.equal(await cell('d', 'Ranks'), 'v2 · k—');
+  assert.equal(await cell('d', 'Text'), '—', 'd has no text');
+  assert.match(await cell('a', 'Metadata'), /"n":1/);
+  await shot('playground-hybrid');
+
+  // The mode switch sends the mode: keyword with a vector keeps exact distances.
+  await page.check('input[name=p-search][value=keyword]', { force: true });
+  body = await run();
+  assert.equal(body.mode, 'keyword');
+  await page.locator('#p-results').waitFor();
+  assert.deepEqual(await rows(), ['b', 'a']);
+  assert.equal(await cell('a', 'Distance'), '0.0000');
+
+  await page.check('input[name=p-search][value=vector]', { force: true });
+  await page.uncheck('#p-include-text');
+  body = await run();
+  assert.deepEqual([body.mode, body.include_text], ['vector', undefined]);
+  await page.locator('#p-results').waitFor();
+  assert.deepEqual((await rows()).slice(0, 2), ['a', 'd']);
+  assert.equal(await cell('a', 'Ranks'), 'v1 · k—');
+  assert.equal(await page.locator('#p-results th', { hasText: 'Text' }).count(), 0, 'no text column when not asked');
+
+  // Hybrid without text: the server's message, keyed on its code.
+  await page.check('input[name=p-search][value=hybrid]', { force: true });
+  await page.fill('#p-text', '');
+  expectFailure('POST', `/v1/namespaces/${NS_TEXT}/query`, 400);
+  body = await run();
+  assert.equal(body.mode, 'hybrid');
+  await page.locator('#p-out .alert-error[data-code=invalid_argument]').waitFor();
+  assert.match(await text('#p-out'), /mode hybrid needs text/);
+
+  // Neither text nor vector: asked for before anything is sent.
+  await page.fill('#p-vid', '');
+  await page.click('#p-run');
+  await page.locator('#p-out .alert-error').waitFor();
+  assert.match(await text('#p-out'), /Type a query text or the id of a stored vector/);
+  assert.ok(await page.locator('#p-vid.invalid').count());
+});
+
 test('narrow window (390 px): no horizontal overflow', async () => {
   const narrow = await context.newPage();
   watch(narrow);
@@ -267,6 +399,15 @@ test('narrow window (390 px): no horizontal overflow', async () => {
     assert.equal(overflow, 0, `${hash} overflows by ${overflow}px`);
     await shot(name, narrow);
   }
+  // Hybrid results, with their ranks and text columns, stack as the other tables do.
+  await narrow.goto(`${BASE}/ui/#/query?ns=${NS_TEXT}`);
+  await narrow.fill('#p-text', 'running foxes');
+  await narrow.fill('#p-vid', 'a');
+  await narrow.click('#p-run');
+  await narrow.locator('#p-results').waitFor();
+  const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.equal(overflow, 0, `hybrid results overflow by ${overflow}px`);
+  await shot('narrow-playground-hybrid', narrow);
   await narrow.close();
 });
 

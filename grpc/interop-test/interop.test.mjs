@@ -1,6 +1,7 @@
 // VecStore's gRPC API from Node (@grpc/grpc-js + @grpc/proto-loader), against a running server:
-// CreateNamespace, Upsert, Query (with a filter) and GetNamespaceStats, plus errors read the way a
-// non-Java client reads them (status code and the vecstore-code trailer). run.sh starts the server.
+// CreateNamespace, Upsert, Query (with a filter; keyword and hybrid) and GetNamespaceStats, plus
+// errors read the way a non-Java client reads them (status code and the vecstore-code trailer).
+// run.sh starts the server.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +81,51 @@ test('CreateNamespace, Upsert, Query with a filter and GetNamespaceStats', async
   assert.equal(stats.total_queries, 2);
   assert.equal(stats.total_requests, 3);
   assert.equal(stats.status, 'ACTIVE');
+});
+
+test('text: keyword and hybrid queries, with proto3 optional fields (distance, ranks) as a Node client reads them', async () => {
+  const tns = `${ns}-text`;
+  const created = await call(admin, 'CreateNamespace', { id: tns, tier: 'UNLIMITED', text: { analyzer: 'english' } });
+  assert.equal(created.namespace.text.analyzer, 'english');
+  assert.equal(created.namespace.embedding, null);
+  await call(data, 'Upsert', {
+    namespace: tns,
+    vectors: [
+      { id: 'a', values: [1, 0, 0], text: 'The quick brown fox jumps over the lazy dog' },
+      { id: 'b', values: [0.1, 1, 0], text: 'Foxes are running in the forest' },
+      { id: 'c', values: [0, 0, 1], text: 'A cat sleeps on the sofa' },
+      { id: 'd', values: [0.9, 0.1, 0] },
+    ],
+  });
+  assert.equal((await call(data, 'Fetch', { namespace: tns, id: 'b' })).vector.text, 'Foxes are running in the forest');
+
+  const keyword = await call(data, 'Query', { namespace: tns, text: 'running foxes', include_text: true });
+  assert.deepEqual(keyword.results.map((r) => r.id), ['b', 'a']);
+  const [b] = keyword.results;
+  assert.equal(b.distance, undefined, 'no vector: no distance');
+  assert.ok(b.score > keyword.results[1].score);
+  assert.equal(b.ranks.keyword, 1);
+  assert.equal(b.ranks.vector, undefined);
+  assert.equal(b.text, 'Foxes are running in the forest');
+
+  const hybrid = await call(data, 'Query', {
+    namespace: tns, vector: [1, 0, 0], text: 'running foxes', mode: 'SEARCH_MODE_HYBRID', fusion: { method: 'FUSION_METHOD_RRF', rank_constant: 60 },
+  });
+  assert.deepEqual(hybrid.results.map((r) => r.id), ['a', 'b', 'd', 'c']);
+  const [a] = hybrid.results;
+  assert.deepEqual([a.ranks.vector, a.ranks.keyword], [1, 2]);
+  assert.ok(Math.abs(a.score - (1 / 61 + 1 / 62)) < 1e-12);
+  assert.equal(a.distance, 0, 'an exact match: a distance of 0, present');
+  assert.equal(a.text, undefined, 'text only when asked');
+
+  const plain = await call(data, 'Query', { namespace: tns, vector: [1, 0, 0], k: 1 });
+  assert.equal(plain.results[0].ranks, null, 'a plain vector query has no ranks');
+
+  const noText = await call(data, 'Query', { namespace: tns, vector: [1, 0, 0], mode: 'SEARCH_MODE_HYBRID' }).then(() => null, (e) => e);
+  assert.equal(noText.code, grpc.status.INVALID_ARGUMENT);
+  assert.equal(noText.details, 'mode hybrid needs text');
+  assert.deepEqual(noText.metadata.get('vecstore-code'), ['invalid_argument']);
+  await call(admin, 'DeleteNamespace', { id: tns });
 });
 
 test('errors carry the gRPC status, REST\'s message and the vecstore-code trailer', async () => {

@@ -20,6 +20,7 @@ const KNOWN = {
   namespace_pending_deletion: ['Namespace is pending deletion', null],
   rate_limited: ['Rate limited', null],
   too_many_concurrent_queries: ['Too many concurrent queries', null],
+  embedding_unavailable: ['Embedding model unavailable', 'The server cannot run this model now; send vectors instead.'],
   namespace_unavailable: ['Namespace unavailable', 'A storage failure; see the server log.'],
   shutting_down: ['Server is shutting down', null],
   not_owner: ['Not writable on this node now', 'The namespace is moving, or this node lost contact with the cluster; retry in a moment.'],

@@ -7,6 +7,13 @@ import { TIERS, quotaFieldset } from './quotas.js';
 
 const ID_RULE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
+// The server's choices (HYBRID.md); fixed at create.
+const TEXT_ANALYZERS = ['standard', 'english', 'simple', 'whitespace', 'german', 'french', 'spanish', 'italian', 'portuguese', 'dutch'];
+const EMBEDDING_MODELS = ['all-minilm-l6-v2', 'bge-small-en-v1.5'];
+// What every model fixes: the server refuses another dimension or metric with one.
+const MODEL_DIMENSION = 384;
+const MODEL_METRIC = 'cosine';
+
 /** Why an id is invalid, or null when the server's rule accepts it. */
 export function idProblem(id) {
   if (id === '') return 'Required.';
@@ -25,6 +32,13 @@ export function render(root) {
   const metric = h('select', { id: 'c-metric', name: 'metric' },
     ['cosine', 'euclidean', 'dot_product'].map((m) => h('option', { value: m }, m)));
   const dimension = h('input', { id: 'c-dimension', name: 'dimension', inputMode: 'numeric', placeholder: 'set by the first upsert', autocomplete: 'off' });
+  const analyzer = h('select', { id: 'c-text-analyzer', name: 'text-analyzer', 'aria-describedby': 'c-text-hint' },
+    h('option', { value: '' }, 'None'), TEXT_ANALYZERS.map((a) => h('option', { value: a }, a)));
+  const model = h('select', { id: 'c-embedding-model', name: 'embedding-model', 'aria-describedby': 'c-model-hint', onchange: modelChanged },
+    h('option', { value: '' }, 'None (clients send vectors)'), EMBEDDING_MODELS.map((m) => h('option', { value: m }, m)));
+  const modelHint = h('div', { class: 'field-hint', id: 'c-model-hint' }, 'The server turns texts (stored and queried) into vectors with it.');
+  const fixedNote = h('p', { class: 'field-hint fixed-note', id: 'c-model-fixes', hidden: true },
+    `The embedding model fixes the dimension (${MODEL_DIMENSION}) and the metric (${MODEL_METRIC}).`);
   const result = h('div', { class: 'form-result', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Create namespace');
 
@@ -48,6 +62,14 @@ export function render(root) {
     h('div', { class: 'row' },
       field('c-metric', 'Metric', metric),
       field('c-dimension', 'Dimension', dimension)),
+    fixedNote,
+    h('fieldset', {},
+      h('legend', {}, 'Text'),
+      h('p', { class: 'field-hint fieldset-intro' }, 'Optional. Records may then carry a text; both settings are fixed once the namespace is created.'),
+      h('div', { class: 'row' },
+        field('c-text-analyzer', 'Text search analyzer', analyzer,
+          h('div', { class: 'field-hint', id: 'c-text-hint' }, 'A BM25 full-text field over the text, for keyword and hybrid queries.')),
+        field('c-embedding-model', 'Embedding model', model, modelHint))),
     h('fieldset', {},
       h('legend', {}, 'Quotas'),
       tierPicker,
@@ -58,6 +80,28 @@ export function render(root) {
 
   mount(root, h('div', { class: 'page-head' }, h('h1', {}, 'New namespace')), form);
   id.focus();
+
+  // With a model, dimension and metric are the model's: shown, not editable. What was typed
+  // before comes back when the model is taken off again.
+  let typed = null;
+  function modelChanged() {
+    const fixed = model.value !== '';
+    if (fixed && typed === null) {
+      typed = { metric: metric.value, dimension: dimension.value };
+      metric.value = MODEL_METRIC;
+      dimension.value = String(MODEL_DIMENSION);
+    } else if (!fixed && typed !== null) {
+      ({ metric: metric.value, dimension: dimension.value } = typed);
+      typed = null;
+    }
+    metric.disabled = fixed;
+    dimension.disabled = fixed;
+    fixedNote.hidden = !fixed;
+    for (const el of [metric, dimension]) {
+      if (fixed) el.setAttribute('aria-describedby', 'c-model-fixes');
+      else el.removeAttribute('aria-describedby');
+    }
+  }
 
   async function onsubmit(e) {
     e.preventDefault();
@@ -70,12 +114,15 @@ export function render(root) {
     }
     const q = quotas.read(false);
     if (q.error) return mount(result, errorBox({ code: 'invalid_argument', message: q.error }));
-    const body = { id: id.value, metric: metric.value, quotas: q.values };
+    const body = { id: id.value, quotas: q.values };
+    if (analyzer.value) body.text = { analyzer: analyzer.value };
+    if (model.value) body.embedding = { model: model.value }; // it sets dimension and metric
+    else body.metric = metric.value;
     if (name.value.trim()) body.name = name.value.trim();
     if (description.value.trim()) body.description = description.value.trim();
     // A non-number is sent as typed so the server's message names the problem.
     const d = dimension.value.trim();
-    if (d) body.dimension = d !== '' && Number.isFinite(Number(d)) ? Number(d) : d;
+    if (d && !model.value) body.dimension = d !== '' && Number.isFinite(Number(d)) ? Number(d) : d;
     submit.disabled = true;
     try {
       const created = await api.createNamespace(body);

@@ -89,6 +89,8 @@ export function render(root, [id]) {
       dt('Dimension', n.dimension ?? 'not set yet (the first upsert sets it)'),
       dt('Quantization', n.quantization ?? 'none'),
       dt('Default num_candidates', n.default_num_candidates ?? 'server default'),
+      dt('Text search', n.text ? `${n.text.analyzer} analyzer` : h('span', { class: 'muted' }, 'none'), 'text'),
+      dt('Embedding model', n.embedding ? n.embedding.model : h('span', { class: 'muted' }, 'none (clients send vectors)'), 'embedding'),
       dt('Created', fmt.dateTime(n.created_at)),
       dt('Updated', fmt.dateTime(n.updated_at)),
       dt('Metadata', md.length ? h('div', { class: 'tags' }, md.map(([k, v]) => h('span', { class: 'tag' }, `${k}: ${v}`))) : h('span', { class: 'muted' }, 'none')));
@@ -215,8 +217,8 @@ function card(title, ...body) {
   return h('section', { class: 'card' }, h('h2', {}, title), body);
 }
 
-function dt(term, value) {
-  return [h('dt', {}, term), h('dd', {}, value)];
+function dt(term, value, key) {
+  return [h('dt', {}, term), h('dd', { 'data-detail': key }, value)];
 }
 
 function counter(label, value, key) {

@@ -10,10 +10,17 @@ import io.vecstore.core.vector.VectorRecord;
 import io.vecstore.core.meta.CreateNamespace;
 import io.vecstore.core.meta.IndexOptions;
 import io.vecstore.core.meta.NamespaceStatus;
+import io.vecstore.core.meta.MetaCodec;
+import io.vecstore.core.text.EmbeddingModel;
+import io.vecstore.core.text.TextAnalyzer;
+import io.vecstore.core.vector.Fusion;
+import io.vecstore.core.vector.SearchMode;
 import io.vecstore.core.vector.SearchRequest;
 import io.vecstore.core.quota.QuotaPatch;
 import io.vecstore.core.quota.Tier;
 import io.vecstore.grpc.v1.CreateNamespaceRequest;
+import io.vecstore.grpc.v1.EmbeddingOptions;
+import io.vecstore.grpc.v1.TextOptions;
 import io.vecstore.grpc.v1.IntLimit;
 import io.vecstore.grpc.v1.QueryRequest;
 import io.vecstore.grpc.v1.QuotaUpdate;
@@ -61,7 +68,23 @@ final class GrpcRequests {
               default -> Quantization.parse(
                   wireName(r.getQuantization()).substring("quantization_".length()));
             },
-            r.hasDefaultNumCandidates() ? r.getDefaultNumCandidates() : null));
+            r.hasDefaultNumCandidates() ? r.getDefaultNumCandidates() : null,
+            r.hasText() ? textAnalyzer(r.getText()) : null,
+            r.hasEmbedding() ? embeddingModel(r.getEmbedding()) : null));
+  }
+
+  /** {@code text: {analyzer}}: standard when the analyzer is empty, as REST's {@code "text": {}}. */
+  private static TextAnalyzer textAnalyzer(TextOptions t) {
+    return TextAnalyzer.parse(MetaCodec.TEXT + "." + MetaCodec.ANALYZER,
+        t.getAnalyzer().isEmpty() ? TextAnalyzer.STANDARD.wireName() : t.getAnalyzer());
+  }
+
+  /** {@code embedding: {model}}: the model is required, as in REST. */
+  private static EmbeddingModel embeddingModel(EmbeddingOptions e) {
+    if (e.getModel().isEmpty()) {
+      throw new InvalidRequestException(MetaCodec.MODEL + " is required in " + MetaCodec.EMBEDDING); // REST's wording
+    }
+    return EmbeddingModel.parse(MetaCodec.EMBEDDING + "." + MetaCodec.MODEL, e.getModel());
   }
 
   static QuotaPatch quotaPatch(QuotaUpdate q) {
@@ -134,8 +157,12 @@ final class GrpcRequests {
     List<VectorRecord> out = new ArrayList<>(r.getVectorsCount());
     for (int i = 0; i < r.getVectorsCount(); i++) {
       Vector v = r.getVectors(i);
-      out.add(new VectorRecord(v.getId(), floats(v.getValuesList()),
-          v.hasMetadata() ? JsonStructs.toJson(v.getMetadata(), "vectors[" + i + "].metadata") : null));
+      // empty values and a text: the namespace's model embeds it, or core says why not; empty
+      // values and no text: core's dimension error, as before
+      float[] values = v.getValuesCount() == 0 && v.hasText() ? null : floats(v.getValuesList());
+      out.add(new VectorRecord(v.getId(), values,
+          v.hasMetadata() ? JsonStructs.toJson(v.getMetadata(), "vectors[" + i + "].metadata") : null,
+          v.hasText() ? v.getText() : null));
     }
     return out;
   }
@@ -147,12 +174,37 @@ final class GrpcRequests {
       case FILTERKIND_NOT_SET -> null;
     };
     return new SearchRequest(
-        floats(r.getVectorList()),
+        // no vector with a text: a keyword query, or the model embeds the text; without a text,
+        // core's dimension error, as before
+        r.getVectorCount() == 0 && r.hasText() ? null : floats(r.getVectorList()),
         r.hasK() ? r.getK() : SearchRequest.DEFAULT_K,
         r.hasNumCandidates() ? r.getNumCandidates() : null,
         filter,
         r.hasIncludeMetadata() ? r.getIncludeMetadata() : SearchRequest.DEFAULT_INCLUDE_METADATA,
-        r.hasIncludeValues() ? r.getIncludeValues() : SearchRequest.DEFAULT_INCLUDE_VALUES);
+        r.hasIncludeValues() ? r.getIncludeValues() : SearchRequest.DEFAULT_INCLUDE_VALUES,
+        r.hasText() ? r.getText() : null,
+        switch (r.getMode()) {
+          case SEARCH_MODE_UNSPECIFIED -> null;
+          case UNRECOGNIZED -> SearchMode.parse(String.valueOf(r.getModeValue()));
+          default -> SearchMode.parse(wireName(r.getMode()).substring("search_mode_".length()));
+        },
+        r.hasFusion() ? fusion(r.getFusion()) : null,
+        r.hasIncludeText() ? r.getIncludeText() : SearchRequest.DEFAULT_INCLUDE_TEXT);
+  }
+
+  /** Every field absent takes {@link Fusion#DEFAULT}'s value; core checks the ranges. */
+  private static Fusion fusion(io.vecstore.grpc.v1.Fusion f) {
+    Fusion d = Fusion.DEFAULT;
+    return new Fusion(
+        switch (f.getMethod()) {
+          case FUSION_METHOD_UNSPECIFIED -> d.method();
+          case UNRECOGNIZED -> Fusion.Method.parse(String.valueOf(f.getMethodValue()));
+          default -> Fusion.Method.parse(wireName(f.getMethod()).substring("fusion_method_".length()));
+        },
+        f.hasRankConstant() ? f.getRankConstant() : d.rankConstant(),
+        f.hasWindow() ? Integer.valueOf(f.getWindow()) : d.window(), // boxed: the default window is null
+        f.hasVectorWeight() ? f.getVectorWeight() : d.vectorWeight(),
+        f.hasKeywordWeight() ? f.getKeywordWeight() : d.keywordWeight());
   }
 
   static float[] floats(List<Float> values) {

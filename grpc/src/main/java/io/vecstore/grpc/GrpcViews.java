@@ -9,12 +9,15 @@ import io.vecstore.core.meta.NamespaceInfo;
 import io.vecstore.core.meta.NamespaceMeta;
 import io.vecstore.core.meta.NamespaceStats;
 import io.vecstore.core.quota.Quotas;
+import io.vecstore.grpc.v1.EmbeddingOptions;
 import io.vecstore.grpc.v1.GetAggregateStatsResponse;
 import io.vecstore.grpc.v1.Metric;
 import io.vecstore.grpc.v1.Namespace;
 import io.vecstore.grpc.v1.NamespaceStatus;
 import io.vecstore.grpc.v1.QueryResponse;
 import io.vecstore.grpc.v1.QueryResult;
+import io.vecstore.grpc.v1.Ranks;
+import io.vecstore.grpc.v1.TextOptions;
 import io.vecstore.grpc.v1.Vector;
 import java.time.Instant;
 import java.util.List;
@@ -49,6 +52,12 @@ final class GrpcViews {
     n.setQuantization(quantization(m.options().quantization()));
     if (m.options().defaultNumCandidates() != null) {
       n.setDefaultNumCandidates(m.options().defaultNumCandidates());
+    }
+    if (m.options().text() != null) {
+      n.setText(TextOptions.newBuilder().setAnalyzer(m.options().text().wireName()));
+    }
+    if (m.options().embedding() != null) {
+      n.setEmbedding(EmbeddingOptions.newBuilder().setModel(m.options().embedding().wireName()));
     }
     if (info.available()) {
       n.setVectorCount(info.vectorCount()).setStorageBytes(info.storageBytes());
@@ -151,13 +160,28 @@ final class GrpcViews {
   static QueryResponse results(List<QueryHit> hits) {
     QueryResponse.Builder b = QueryResponse.newBuilder();
     for (QueryHit h : hits) {
-      QueryResult.Builder r = b.addResultsBuilder().setId(h.id()).setDistance(h.distance()).setScore(h.score());
+      QueryResult.Builder r = b.addResultsBuilder().setId(h.id()).setScore(h.score());
+      if (h.distance() != null) { // null: a keyword query without a vector
+        r.setDistance(h.distance());
+      }
       if (h.metadata() != null) {
         r.setMetadata(JsonStructs.toStruct(h.metadata()));
       }
       if (h.values() != null) {
         for (float v : h.values()) {
           r.addValues(v);
+        }
+      }
+      if (h.text() != null) {
+        r.setText(h.text());
+      }
+      if (h.ranks() != null) {
+        Ranks.Builder ranks = r.getRanksBuilder(); // present on every result of a text query
+        if (h.ranks().vector() != null) {
+          ranks.setVector(h.ranks().vector());
+        }
+        if (h.ranks().keyword() != null) {
+          ranks.setKeyword(h.ranks().keyword());
         }
       }
     }
@@ -171,6 +195,9 @@ final class GrpcViews {
     }
     if (record.metadata() != null) {
       b.setMetadata(JsonStructs.toStruct(record.metadata()));
+    }
+    if (record.text() != null) {
+      b.setText(record.text());
     }
     return b.build();
   }

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * VecStore opens no connection off the machine: the embedding path (DJL's tokenizer under
- * langchain4j) and the server (REST and gRPC) run under {@code strace -f -e trace=connect}, and any
+ * VecStore opens no connection off the machine: the bench's embedding path (DJL's tokenizer under
+ * langchain4j) and the server (REST and gRPC, text namespaces with both server-side embedding
+ * models) run under {@code strace -f -e trace=connect}, and any
  * connect to an address other than loopback, a Unix socket or netlink fails the test with the
  * address, the thread's name and its Java stack when it can be found.
  *
@@ -179,6 +180,15 @@ class NoOutboundConnectionTest {
     calls.add(new String[] {"GET", "/metrics", null});
     calls.add(new String[] {"GET", "/ui/", null});
     calls.add(new String[] {"DELETE", "/v1/namespaces/t1/vectors/b", null});
+    // The server's embedding path: both models load (and their tokenizers with them) and run.
+    for (String model : List.of("all-minilm-l6-v2", "bge-small-en-v1.5")) {
+      String ns = "text-" + model.replace('.', '-');
+      calls.add(new String[] {"POST", "/admin/namespaces",
+          "{\"id\":\"" + ns + "\",\"text\":{\"analyzer\":\"english\"},\"embedding\":{\"model\":\"" + model + "\"}}"});
+      calls.add(new String[] {"POST", "/v1/namespaces/" + ns + "/vectors",
+          "{\"vectors\":[{\"id\":\"a\",\"text\":\"a vector database for many tenants\"},{\"id\":\"b\",\"text\":\"the quick brown fox\"}]}"});
+      calls.add(new String[] {"POST", "/v1/namespaces/" + ns + "/query", "{\"text\":\"tenant databases\",\"k\":2}"});
+    }
     for (String[] c : calls) {
       HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + c[1])).timeout(Duration.ofSeconds(30));
       r = c[2] == null ? r.method(c[0], HttpRequest.BodyPublishers.noBody())

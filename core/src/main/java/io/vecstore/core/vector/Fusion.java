@@ -55,7 +55,7 @@ public record Fusion(Method method, int rankConstant, Integer window, double vec
           + SearchRequest.MAX_NUM_CANDIDATES + ", got: " + rankConstant);
     }
     if (window != null && (window < 1 || window > SearchRequest.MAX_NUM_CANDIDATES)) {
-      throw new InvalidRequestException("fusion.window must be between k and "
+      throw new InvalidRequestException("fusion.window must be at least k and between 1 and "
           + SearchRequest.MAX_NUM_CANDIDATES + ", got: " + window);
     }
     checkWeight("vector", vectorWeight);
