@@ -15,12 +15,15 @@ final class HybridResults {
    * @param texts texts embedded by each side
    * @param bareSeconds the bare embedder's time, summed over the chunks
    * @param upsertSeconds the text upserts' time (until each reply), summed over the chunks
+   * @param settleSeconds how long the server kept working after each chunk's last reply (merges,
+   *     commits: this process busy), summed; in neither rate, but a sustained ingest pays it too
    * @param chunkRatios each chunk's upsert rate ÷ bare rate, in order
    * @param valuesTexts texts upserted with their vectors given (the second analyzer's namespace), 0 when none
    * @param valuesSeconds the time of those upserts (nothing to embed: the server's indexing alone)
    * @param othersCpuShare the share of the machine's CPU other processes used meanwhile (NaN when unknown)
    */
-  record Throughput(int texts, int batch, int chunk, double bareSeconds, double upsertSeconds, List<Double> chunkRatios,
+  record Throughput(int texts, int batch, int chunk, double bareSeconds, double upsertSeconds, double settleSeconds,
+      List<Double> chunkRatios,
       int valuesTexts, double valuesSeconds, double othersCpuShare) {
 
     double barePerSecond() {
@@ -29,6 +32,11 @@ final class HybridResults {
 
     double upsertPerSecond() {
       return texts / upsertSeconds;
+    }
+
+    /** The upsert rate counting the server's work after the last replies too. */
+    double settledPerSecond() {
+      return texts / (upsertSeconds + settleSeconds);
     }
 
     /** Upsert rate ÷ bare rate: the target is at least {@link #TARGET}. */
