@@ -122,7 +122,9 @@ class BadInputTest {
         Case.of("POST", Q, "{\"vector\":[1,2,3],\"k\":5,\"num_candidates\":2}", 400, "invalid_argument"),
         Case.of("POST", Q, "{\"vector\":[1,2,3],\"top_k\":5}", 400, "invalid_argument"),
         Case.of("POST", Q, "{\"k\":5}", 400, "invalid_argument")
-            .withMessage("vector must be an array of numbers, got: nothing"),
+            .withMessage("a query needs vector or text (or both)"),
+        Case.of("POST", Q, "{\"vector\":\"x\",\"k\":5}", 400, "invalid_argument")
+            .withMessage("vector must be an array of numbers, got: \"x\""),
         Case.of("POST", Q, "{\"vector\":[0,0,0]}", 400, "invalid_argument"),
         Case.of("POST", Q, "{\"vector\":[1,2,3],\"filter\":42}", 400, "invalid_filter"),
         Case.of("POST", Q, "{\"vector\":[1,2,3],\"include_values\":\"yes\"}", 400, "invalid_argument"),

@@ -41,8 +41,15 @@ public final class TestServer implements AutoCloseable {
     return s;
   }
 
+  /**
+   * The real embedding models, as the server runs them: one embedder for every test server of
+   * the JVM (models load on first use, once), never closed (its threads are daemons).
+   */
+  private static final io.vecstore.embed.OnnxEmbedder EMBEDDER = new io.vecstore.embed.OnnxEmbedder(2);
+
   private void open() throws IOException {
     manager = new NamespaceManager(config.managerConfig());
+    manager.embedder(EMBEDDER);
     app = App.create(config, manager).start(config.host(), 0);
     routes = registeredRoutes(app);
   }

@@ -115,7 +115,7 @@ class TextApiTest extends ServerTestBase {
     expect400(server.post("/v1/namespaces/kw/vectors", "{\"vectors\":[{\"id\":\"a\",\"text\":\"hi\"}]}"),
         "values of vector 'a' are required: namespace 'kw' has no embedding model to embed its text");
     expect400(server.post("/v1/namespaces/kw/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,2],\"text\":7}]}"),
-        "text must be a string, got: a number");
+        "vectors[0].text must be a string, got: 7");
     assertEquals(200, server.post("/v1/namespaces/kw/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,2],\"text\":\"hi\"}]}").status());
     expect400(server.post("/v1/namespaces/kw/query", "{\"vector\":[1,2],\"mode\":\"hybrid\"}"), "mode hybrid needs text");
     expect400(server.post("/v1/namespaces/kw/query", "{\"text\":\"hi\",\"mode\":\"fast\"}"),

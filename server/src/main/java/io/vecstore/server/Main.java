@@ -2,6 +2,8 @@ package io.vecstore.server;
 
 import io.javalin.Javalin;
 import io.vecstore.core.NoCallHome;
+import io.vecstore.core.store.DataLayout;
+import io.vecstore.embed.OnnxEmbedder;
 import io.vecstore.core.config.CoreExecutors;
 import io.vecstore.http.App;
 import io.vecstore.http.ClusterHooks;
@@ -93,6 +95,19 @@ public final class Main {
     return serve(config, cluster);
   }
 
+  /**
+   * The in-process embedding models, one pool thread per core; they load on first use. DJL's
+   * tokenizer unpacks its native library into the data directory rather than the home directory.
+   */
+  static OnnxEmbedder embedder(DataLayout layout) {
+    if (System.getProperty(DJL_CACHE_DIR) == null && System.getenv(DJL_CACHE_DIR) == null) {
+      System.setProperty(DJL_CACHE_DIR, layout.nativeCacheDir().toAbsolutePath().toString());
+    }
+    return new OnnxEmbedder(Runtime.getRuntime().availableProcessors());
+  }
+
+  private static final String DJL_CACHE_DIR = "DJL_CACHE_DIR";
+
   /** Serve's flags parsed (also used by tests); null means help was asked for. */
   static ServerConfig parseServe(Deque<String> args) {
     return Flags.parseServe(args);
@@ -107,6 +122,8 @@ public final class Main {
       log.error("Cannot open data directory {}: {}", config.dataDir().toAbsolutePath(), e.toString());
       return 1;
     }
+    OnnxEmbedder embedder = embedder(manager.layout());
+    manager.embedder(embedder);
     // One registry for both transports: gRPC calls and auth failures land in REST's series.
     HttpMetrics metrics = new HttpMetrics(manager::usage);
     ClusterRuntime cluster = clusterOptions == null ? null : new ClusterRuntime(clusterOptions, config, manager, metrics);
@@ -197,6 +214,7 @@ public final class Main {
         log.error("Closing namespaces failed", e);
         status = 1;
       }
+      embedder.close();
       if (cluster != null) {
         cluster.close();
       }

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  * data/&lt;id&gt;/index/           a plain Lucene index
  * data/&lt;id&gt;/wal/wal-&lt;seq&gt;.log write-ahead log segments (first sequence number, 20 digits)
  * data/&lt;id&gt;/snapshots/&lt;name&gt;/{index/, namespace.json, snapshot.json}   point-in-time copies
+ * data/.native/                the tokenizer's native library, unpacked from its jar
  * data/&lt;id&gt;/snapshots/.checking-&lt;n&gt;/  a copy of the last commit being checked offline
  * data/&lt;id&gt;/.restore-&lt;n&gt;/{new,old}/   a restore in progress (finished or dropped when the namespace opens)
  * data/.creating-&lt;id&gt;-&lt;n&gt;/  a namespace being created (renamed into place when complete)
@@ -43,6 +44,7 @@ public final class DataLayout {
   private static final String CHECKING_PREFIX = ".checking-";
   private static final String RESTORE_PREFIX = ".restore-";
   private static final String USAGE_DIR = ".usage";
+  private static final String NATIVE_CACHE_DIR = ".native";
   private static final String USAGE_SUFFIX = ".json";
   private static final Pattern WAL_SEGMENT = Pattern.compile("wal-(\\d{20})\\.log");
 
@@ -88,6 +90,15 @@ public final class DataLayout {
 
   public Path usageDir() {
     return root.resolve(USAGE_DIR);
+  }
+
+  /**
+   * Where the embedding models' tokenizer unpacks its native library (DJL's cache, else
+   * {@code ~/.djl.ai}): under the data directory, which the server may write, unlike a home
+   * directory under a service manager. Rebuilt whenever missing.
+   */
+  public Path nativeCacheDir() {
+    return root.resolve(NATIVE_CACHE_DIR);
   }
 
   /** Whether a child of the data directory is a namespace's directory by its name, not a work or usage directory. */

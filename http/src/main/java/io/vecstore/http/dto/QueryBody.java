@@ -92,7 +92,7 @@ public final class QueryBody {
     Values v = new Values();
     JsonNode vector = b.optional(Field.VECTOR.wireName);
     v.text = b.optionalString(Field.TEXT.wireName);
-    v.vector = vector == null && v.text != null ? null : Body.floats(Field.VECTOR.wireName, vector);
+    v.vector = vector == null ? null : Body.floats(Field.VECTOR.wireName, vector); // neither: SearchRequest says so
     String mode = b.optionalString(Field.MODE.wireName);
     v.mode = mode == null ? null : SearchMode.parse(mode);
     v.fusion = fusion(b.optional(Field.FUSION.wireName));

@@ -129,7 +129,11 @@ public final class UpsertBody {
       if (id == null) {
         throw new InvalidRequestException(at + "." + ID + " is required");
       }
-      String text = v.optionalString(TEXT);
+      JsonNode textNode = v.optional(TEXT);
+      if (textNode != null && !textNode.isTextual()) {
+        throw new InvalidRequestException(at + "." + TEXT + " must be a string, got: " + JsonTypes.describe(textNode));
+      }
+      String text = textNode == null ? null : textNode.textValue();
       if (text == null || v.optional(VALUES) != null) {
         out.add(new VectorRecord(id, Body.floats(at + "." + VALUES, v.optional(VALUES)), metadata, text));
       } else {
