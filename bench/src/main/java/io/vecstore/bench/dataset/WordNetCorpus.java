@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * The English WordNet 3.0 synsets of Debian's {@code wordnet-base} package as short texts with a
  * real categorical attribute: each synset becomes {@code "lemma, lemma: gloss"} and carries its
  * lexicographer file ({@code noun.artifact}, {@code verb.motion}, … 45 in all) as category.
- * Static methods only; thread-safe.
+ * {@link #readSynsets} gives the same synsets with each gloss taken apart (definition, examples)
+ * for judged retrieval sets. Static methods only; thread-safe.
  */
 public final class WordNetCorpus {
 

@@ -15,10 +15,12 @@ import io.vecstore.core.text.TextAnalyzer;
 import io.vecstore.core.vector.Fusion;
 import io.vecstore.core.vector.SearchMode;
 import io.vecstore.core.vector.VectorRecord;
+import io.vecstore.embed.OnnxEmbedder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,8 +61,10 @@ public final class HybridBench {
   /** Documents whose stored vector (embedded by the server) is compared with the bare embedder's. */
   private static final int VECTOR_CHECKS = 200;
   private static final int BOOTSTRAP_RESAMPLES = 2000;
+  /** Texts between two progress lines of the throughput comparison. */
+  private static final int REPORT_EVERY = 10_000;
   /** The longest wait for this process to go quiet before each side of a throughput chunk. */
-  private static final int QUIET_TIMEOUT_SECONDS = 60;
+  private static final int QUIET_TIMEOUT_SECONDS = 300;
 
   private HybridBench() {}
 
@@ -96,9 +100,9 @@ public final class HybridBench {
     Path work = Files.createTempDirectory(o.workDir(), "vecstore-hybrid-");
     ExecutorService queryPool = Executors.newFixedThreadPool(o.threads(),
         Thread.ofPlatform().name("bench-relevance-", 0).daemon(true).factory());
-    try (BenchEmbedder embedder = new BenchEmbedder(o.threads());
+    try (OnnxEmbedder embedder = new OnnxEmbedder(o.threads());
         TextServer server = new TextServer(work.resolve("server-data"), embedder)) {
-      report.embedder(embedder.description());
+      report.embedder("OnnxEmbedder (module embed), " + o.threads() + " threads, " + TextServer.MODEL.wireName());
       for (TextAnalyzer a : o.analyzers()) {
         server.create(namespace(a), a);
       }
@@ -151,7 +155,7 @@ public final class HybridBench {
    * the same texts, alternating which goes first. The bare vectors land in {@code vectors}; the
    * other analyzers' namespaces are then filled with them (texts and vectors given).
    */
-  private static Throughput throughput(HybridOptions o, JudgedSet set, BenchEmbedder embedder, TextServer server,
+  private static Throughput throughput(HybridOptions o, JudgedSet set, OnnxEmbedder embedder, TextServer server,
       String primary, float[][] vectors) throws IOException {
     List<JudgedSet.Doc> docs = set.docs();
     int warm = Math.min(WARMUP_TEXTS, docs.size() / 10);
@@ -168,10 +172,14 @@ public final class HybridBench {
     double upsert = 0;
     double settle = 0;
     List<Double> chunkRatios = new ArrayList<>();
+    int intervalFrom = 0;
+    double intervalBare = 0;
+    double intervalUpsert = 0;
     for (int from = 0, chunk = 0; from < docs.size(); from += o.chunk(), chunk++) {
       int to = Math.min(docs.size(), from + o.chunk());
       double b = 0;
       double u = 0;
+      double chunkSettle = 0;
       for (int side = 0; side < 2; side++) {
         // Each side starts on a quiet process: the server's merges and commits after the last
         // upsert reply would otherwise run during the bare embedder's turn.
@@ -180,14 +188,24 @@ public final class HybridBench {
           b = bare(embedder, docs, from, to, o.batch(), vectors);
         } else {
           u = upserts(server, primary, docs, from, to, o.batch());
-          settle += ProcessCpu.awaitQuiet(QUIET_TIMEOUT_SECONDS);
+          chunkSettle = ProcessCpu.awaitQuiet(QUIET_TIMEOUT_SECONDS);
         }
       }
       bare += b;
       upsert += u;
+      settle += chunkSettle;
       chunkRatios.add(b / u);
-      System.out.printf(Locale.ROOT, "texts %,7d-%,7d  bare embedder %7.1f texts/s  text upserts %7.1f texts/s  ratio %.3f%n",
-          from, to, (to - from) / b, (to - from) / u, b / u);
+      intervalBare += b;
+      intervalUpsert += u;
+      if (to / REPORT_EVERY != from / REPORT_EVERY || to == docs.size()) {
+        System.out.printf(Locale.ROOT, "texts %,7d-%,7d  bare embedder %7.1f texts/s  text upserts %7.1f texts/s  ratio %.3f  "
+            + "(median chunk ratio so far %.3f; server busy %.1f s after replies so far)%n", intervalFrom, to,
+            (to - intervalFrom) / intervalBare, (to - intervalFrom) / intervalUpsert, intervalBare / intervalUpsert,
+            median(chunkRatios), settle);
+        intervalFrom = to;
+        intervalBare = 0;
+        intervalUpsert = 0;
+      }
     }
     double others = CpuShare.othersShare(c0, CpuShare.sample());
     int valuesTexts = 0;
@@ -196,7 +214,7 @@ public final class HybridBench {
       long v0 = System.nanoTime();
       for (int from = 0; from < docs.size(); from += o.batch()) {
         int to = Math.min(docs.size(), from + o.batch());
-        server.upsert(namespace(a), docs.subList(from, to), java.util.Arrays.copyOfRange(vectors, from, to));
+        server.upsert(namespace(a), docs.subList(from, to), Arrays.copyOfRange(vectors, from, to));
       }
       values += (System.nanoTime() - v0) / 1e9;
       valuesTexts += docs.size();
@@ -210,7 +228,13 @@ public final class HybridBench {
     return t;
   }
 
-  private static double bare(BenchEmbedder embedder, List<JudgedSet.Doc> docs, int from, int to, int batch, float[][] into) {
+  /** The median of non-empty values. */
+  static double median(List<Double> values) {
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static double bare(OnnxEmbedder embedder, List<JudgedSet.Doc> docs, int from, int to, int batch, float[][] into) {
     long t0 = System.nanoTime();
     for (int b = from; b < to; b += batch) {
       int end = Math.min(to, b + batch);
@@ -264,7 +288,7 @@ public final class HybridBench {
   }
 
   /** The unmasked [0] and masked [1] query vectors, embedded by the bare embedder in batches. */
-  private static float[][][] queryVectors(BenchEmbedder embedder, List<JudgedSet.Query> queries, int batch) {
+  private static float[][][] queryVectors(OnnxEmbedder embedder, List<JudgedSet.Query> queries, int batch) {
     float[][][] out = new float[2][queries.size()][];
     for (int m = 0; m < 2; m++) {
       for (int from = 0; from < queries.size(); from += batch) {
@@ -336,7 +360,16 @@ public final class HybridBench {
     Map<TextAnalyzer, Fusion> tuned = new LinkedHashMap<>();
     List<SweepRow> sweep = new ArrayList<>();
     if (!set.dev().isEmpty()) {
+      // The single legs on the dev queries too: what a fusion setting has to beat there.
+      Relevance vu = runs.run(primary, set.dev(), false, devVectors[0], SearchMode.VECTOR, null);
+      Relevance vm = runs.run(primary, set.dev(), true, devVectors[1], SearchMode.VECTOR, null);
+      sweep.add(new SweepRow("–", "vector alone", vu.ndcgAt10(), vm.ndcgAt10()));
       for (TextAnalyzer a : o.analyzers()) {
+        Relevance ku = runs.run(namespace(a), set.dev(), false, devVectors[0], SearchMode.KEYWORD, null);
+        Relevance km = runs.run(namespace(a), set.dev(), true, devVectors[1], SearchMode.KEYWORD, null);
+        sweep.add(new SweepRow(a.wireName(), "keyword alone", ku.ndcgAt10(), km.ndcgAt10()));
+        System.out.printf(Locale.ROOT, "dev  %-8s %-22s nDCG@10 unmasked %.4f  masked %.4f (vector alone: %.4f, %.4f)%n",
+            a.wireName(), "keyword alone", ku.ndcgAt10(), km.ndcgAt10(), vu.ndcgAt10(), vm.ndcgAt10());
         double best = -1;
         for (Fusion f : sweep()) {
           Relevance u = runs.run(namespace(a), set.dev(), false, devVectors[0], SearchMode.HYBRID, f);

@@ -84,6 +84,7 @@ record HybridOptions(
     }
     boolean quick = a.contains("--quick");
     Path benchData = Path.of(flag(a, "--bench-data", "bench-data"));
+    String batch = flag(a, "--batch", "100");
     return new HybridOptions(
         quick,
         Path.of(flag(a, "--out", benchData.resolve("results").toString())),
@@ -93,8 +94,8 @@ record HybridOptions(
         Integer.parseInt(flag(a, "--queries", quick ? Integer.toString(QUICK_QUERIES) : "1000")),
         Integer.parseInt(flag(a, "--dev-queries", quick ? "20" : "500")),
         Long.parseLong(flag(a, "--seed", "24")),
-        Integer.parseInt(flag(a, "--batch", "100")),
-        Integer.parseInt(flag(a, "--chunk", quick ? "250" : "2000")),
+        Integer.parseInt(batch),
+        Integer.parseInt(flag(a, "--chunk", batch)),
         Integer.parseInt(flag(a, "--threads", Integer.toString(Runtime.getRuntime().availableProcessors()))),
         Arrays.stream(flag(a, "--analyzers", "english,standard").split(",")).map(String::strip)
             .map(s -> TextAnalyzer.parse("--analyzers", s)).toList(),
@@ -107,7 +108,7 @@ record HybridOptions(
   static String usage() {
     return """
         usage: bin/vecstore bench --hybrid [--quick] [flags]
-          --quick               %d documents, %d test and 20 dev queries, chunks of 250, one 1 s latency round
+          --quick               %d documents, %d test and 20 dev queries, one 1 s latency round
                                 (under a minute; the test runs it)
           --out DIR             hybrid.json and hybrid.md (default bench-data/results)
           --work DIR            parent of the temporary server data and wrk scripts (default java.io.tmpdir)
@@ -117,7 +118,7 @@ record HybridOptions(
           --dev-queries N       dev queries for the fusion settings sweep, disjoint from the test ones (default 500)
           --seed N              sampling seed (default 24)
           --batch N             texts per upsert request and per bare embedder call (default 100)
-          --chunk N             texts per alternation of the throughput comparison (default 2000)
+          --chunk N             texts per alternation of the throughput comparison (default: one batch)
           --threads N           the embedder's pool size (default: the cores)
           --analyzers a,b       keyword analyzers compared; the first is used for latency (default english,standard)
           --seconds N           length of each latency round (default 10)

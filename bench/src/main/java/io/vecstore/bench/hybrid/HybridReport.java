@@ -103,6 +103,7 @@ final class HybridReport {
     m.put("target", Throughput.TARGET);
     m.put("met", t.ratio() >= Throughput.TARGET);
     m.put("chunk_ratios", t.chunkRatios());
+    m.put("median_chunk_ratio", t.medianChunkRatio());
     m.put("values_upsert_texts", t.valuesTexts());
     m.put("values_upsert_seconds", t.valuesSeconds());
     m.put("others_cpu_share", finite(t.othersCpuShare()));
@@ -263,8 +264,8 @@ final class HybridReport {
       b.append(String.format(Locale.ROOT, "%nCounting the server's work after each chunk's last reply too (merges, "
           + "commits; %.1f s in all): %.1f texts/s, ratio %.3f.", t.settleSeconds(), t.settledPerSecond(),
           t.settledPerSecond() / t.barePerSecond()));
-      b.append(String.format(Locale.ROOT, " Chunk ratios: min %.3f, max %.3f over %d chunks of %,d.",
-          t.chunkRatios().stream().mapToDouble(Double::doubleValue).min().orElse(0),
+      b.append(String.format(Locale.ROOT, " Chunk ratios: median %.3f, min %.3f, max %.3f over %d chunks of %,d.",
+          t.medianChunkRatio(), t.chunkRatios().stream().mapToDouble(Double::doubleValue).min().orElse(0),
           t.chunkRatios().stream().mapToDouble(Double::doubleValue).max().orElse(0), t.chunkRatios().size(), t.chunk()));
       if (t.valuesTexts() > 0) {
         b.append(String.format(Locale.ROOT, " The same texts upserted with their vectors given (nothing to embed): %.1f texts/s.",

@@ -34,6 +34,11 @@ final class HybridResults {
       return texts / upsertSeconds;
     }
 
+    /** The median of the chunks' ratios: robust to a burst of other work hitting one side of a chunk. */
+    double medianChunkRatio() {
+      return HybridBench.median(chunkRatios);
+    }
+
     /** The upsert rate counting the server's work after the last replies too. */
     double settledPerSecond() {
       return texts / (upsertSeconds + settleSeconds);

@@ -11,6 +11,7 @@ import io.vecstore.core.vector.SearchRequest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,12 +154,12 @@ final class LatencyRuns {
       next[0] = (next[0] + 1) % queries.size();
       long t = System.nanoTime();
       if (n == nanos.length) {
-        nanos = java.util.Arrays.copyOf(nanos, n * 2);
+        nanos = Arrays.copyOf(nanos, n * 2);
       }
       nanos[n++] = t - now;
       now = t;
     }
-    return Latency.ofNanos(java.util.Arrays.copyOf(nanos, n), (now - start) / 1e9);
+    return Latency.ofNanos(Arrays.copyOf(nanos, n), (now - start) / 1e9);
   }
 
   private static String line(Latency l) {

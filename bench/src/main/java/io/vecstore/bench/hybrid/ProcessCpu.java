@@ -11,7 +11,7 @@ import java.lang.management.OperatingSystemMXBean;
 final class ProcessCpu {
 
   /** Length of one observation window. */
-  private static final long WINDOW_MILLIS = 200;
+  private static final long WINDOW_MILLIS = 50;
   /** Below this many busy cores over a window the process counts as quiet (an idle server ticks, a merge takes a core). */
   private static final double QUIET_CORES = 0.25;
 

@@ -1,7 +1,9 @@
 package io.vecstore.bench.hybrid;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Random;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Ranking quality with one relevant document per query, from the 1-based rank at which each query
@@ -71,7 +73,7 @@ record Relevance(int[] ranks) {
         means[Math.min(resamples - 1, (int) (0.975 * resamples))]};
   }
 
-  private double mean(java.util.function.IntToDoubleFunction f) {
+  private double mean(IntToDoubleFunction f) {
     double sum = 0;
     for (int r : ranks) {
       sum += f.applyAsDouble(r);
@@ -91,7 +93,7 @@ record Relevance(int[] ranks) {
 
   @Override
   public String toString() {
-    return String.format(java.util.Locale.ROOT, "Relevance[%d queries, nDCG@10 %.4f, MRR@10 %.4f, Recall@100 %.4f]",
+    return String.format(Locale.ROOT, "Relevance[%d queries, nDCG@10 %.4f, MRR@10 %.4f, Recall@100 %.4f]",
         ranks.length, ndcgAt10(), mrrAt10(), recallAt100());
   }
 }
