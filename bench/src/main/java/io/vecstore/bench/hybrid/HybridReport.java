@@ -38,7 +38,7 @@ final class HybridReport {
   private List<Difference> differences = List.of();
   private List<LatencyRow> latency = List.of();
   private List<LatencyRatio> ratios = List.of();
-  private int segments = -1;
+  private final Map<String, Integer> segments = new LinkedHashMap<>();
 
   HybridReport(HybridOptions o, Map<String, Object> machine) {
     this.o = o;
@@ -159,9 +159,10 @@ final class HybridReport {
     root.put("hybrid_minus_better_leg", d);
   }
 
-  void segments(int count) {
-    this.segments = count;
-    root.put("latency_segments", count);
+  /** The segment count of a namespace when a phase started ({@code latency}: the latency namespace). */
+  void segments(String what, int count) {
+    segments.put(what, count);
+    root.put("segments", segments);
   }
 
   void latency(List<LatencyRow> rows, List<LatencyRatio> latencyRatios, double othersShare, String wrkVersion) {
@@ -173,11 +174,6 @@ final class HybridReport {
       m.put("transport", r.transport());
       m.put("kind", r.kind());
       latencyFields(m, r.latency());
-      if (r.uncorrected() != null) {
-        Map<String, Object> u = new LinkedHashMap<>();
-        latencyFields(u, r.uncorrected());
-        m.put("uncorrected", u);
-      }
       m.put("round_means_us", r.roundMeansUs());
       out.add(m);
     }
@@ -205,7 +201,6 @@ final class HybridReport {
     m.put("p50_us", l.p50Us());
     m.put("p99_us", l.p99Us());
     m.put("max_us", l.maxUs());
-    m.put("per_second", l.perSecond());
     m.put("count", l.count());
   }
 
@@ -277,11 +272,11 @@ final class HybridReport {
       b.append("\n\n");
     }
     if (!latency.isEmpty()) {
-      b.append("| transport | kind | mean ms | p50 ms | p99 ms | QPS |\n|---|---|---:|---:|---:|---:|\n");
+      b.append("| transport | kind | mean ms | p50 ms | p99 ms | requests |\n|---|---|---:|---:|---:|---:|\n");
       for (LatencyRow r : latency) {
         Latency l = r.latency();
-        b.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.0f |%n", r.transport(), r.kind(),
-            l.meanUs() / 1e3, l.p50Us() / 1e3, l.p99Us() / 1e3, l.perSecond()));
+        b.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %,d |%n", r.transport(), r.kind(),
+            l.meanUs() / 1e3, l.p50Us() / 1e3, l.p99Us() / 1e3, l.count()));
       }
       b.append("\n| transport | query vector | hybrid ms | vector ms | keyword ms | hybrid ÷ (vector + keyword), target ≤ 1.2 |\n");
       b.append("|---|---|---:|---:|---:|---:|\n");
@@ -290,7 +285,7 @@ final class HybridReport {
             r.input().equals("text") ? "embedded by the server" : "given", r.hybridUs() / 1e3, r.vectorUs() / 1e3,
             r.keywordUs() / 1e3, r.ratio(), r.ratio() <= LatencyRatio.TARGET ? "met" : "not met"));
       }
-      b.append(String.format(Locale.ROOT, "%nNamespace segments during the latency runs: %d.%n", segments));
+      b.append(String.format(Locale.ROOT, "%nSegments when measured: %s.%n", segments));
     }
     return b.toString();
   }

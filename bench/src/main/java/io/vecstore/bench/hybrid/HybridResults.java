@@ -78,15 +78,15 @@ final class HybridResults {
   record Difference(String queries, String analyzer, String fusion, String better, double mean, double low, double high) {}
 
   /**
-   * One latency figure: a request kind over one transport.
+   * One latency figure: a request kind over one transport, in the best round.
    *
-   * @param transport {@code http} (wrk, one connection) or {@code in-process} (NamespaceManager.query, one thread)
+   * @param transport {@code http} (wrk, one connection; the script's own timing of each request)
+   *     or {@code in-process} (NamespaceManager.query, one thread)
    * @param kind {@code keyword}, {@code vector(text)}, {@code hybrid(text)}, {@code vector(vector)},
    *     {@code hybrid(vector)} or {@code embed} (the bare embedder on one query text)
-   * @param uncorrected wrk only: the script's own per-request timings (no coordinated-omission correction), else null
-   * @param roundMeansUs every measured round's mean; the best round is {@code latency}
+   * @param roundMeansUs every measured round's mean
    */
-  record LatencyRow(String transport, String kind, Latency latency, Latency uncorrected, List<Double> roundMeansUs) {}
+  record LatencyRow(String transport, String kind, Latency latency, List<Double> roundMeansUs) {}
 
   /**
    * hybrid mean ÷ (vector mean + keyword mean) over one transport, with the query's vector
