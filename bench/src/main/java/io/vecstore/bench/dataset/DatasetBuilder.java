@@ -258,8 +258,11 @@ public final class DatasetBuilder {
     return p;
   }
 
-  // Installs Debian's wordnet-base when its data files are missing (idempotent; sudo when not root).
-  private static void installCorpus(Path wordnet) throws IOException, InterruptedException {
+  /**
+   * Installs Debian's {@code wordnet-base} when its data files are missing from {@code wordnet}
+   * (idempotent; through sudo when not root). Another directory without them is an error.
+   */
+  public static void installCorpus(Path wordnet) throws IOException, InterruptedException {
     if (Files.isRegularFile(wordnet.resolve("data.noun"))) {
       return;
     }

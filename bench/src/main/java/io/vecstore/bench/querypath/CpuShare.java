@@ -13,17 +13,17 @@ import java.nio.file.Path;
  * <p>Linux only; elsewhere every sample is empty and the share unknown. Immutable samples; static
  * methods; thread-safe.
  */
-final class CpuShare {
+public final class CpuShare {
 
   /** A point in time: the machine's busy and total CPU ticks, and this process tree's ticks. */
-  record Sample(long busy, long total, long own) {
+  public record Sample(long busy, long total, long own) {
     static final Sample NONE = new Sample(-1, -1, -1);
   }
 
   private CpuShare() {}
 
   /** Samples now; {@code livePids} are running children whose CPU time is not yet in this process's children's time. */
-  static Sample sample(long... livePids) {
+  public static Sample sample(long... livePids) {
     try {
       String cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst();
       String[] f = cpu.strip().split("\\s+"); // cpu user nice system idle iowait irq softirq steal guest guest_nice
@@ -59,7 +59,7 @@ final class CpuShare {
   }
 
   /** The share (0..1) of the machine's CPU capacity between two samples that others used, or NaN when unknown. */
-  static double othersShare(Sample from, Sample to) {
+  public static double othersShare(Sample from, Sample to) {
     if (from.total() < 0 || to.total() <= from.total()) {
       return Double.NaN;
     }

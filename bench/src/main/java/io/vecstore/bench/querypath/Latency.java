@@ -12,16 +12,16 @@ import java.util.Arrays;
  * @param perSecond completed requests (or queries) per second of the round
  * @param count completed requests
  */
-record Latency(double meanUs, double p50Us, double p99Us, double maxUs, double perSecond, long count) {
+public record Latency(double meanUs, double p50Us, double p99Us, double maxUs, double perSecond, long count) {
 
-  Latency {
+  public Latency {
     if (count < 1) {
       throw new IllegalArgumentException("a round needs at least one completed request, got: " + count);
     }
   }
 
   /** From per-request nanoseconds (any order; sorted in place) over a round of {@code seconds}. */
-  static Latency ofNanos(long[] nanos, double seconds) {
+  public static Latency ofNanos(long[] nanos, double seconds) {
     Arrays.sort(nanos);
     double sum = 0;
     for (long n : nanos) {

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Static methods only; thread-safe (each call runs its own process).
  */
-final class Wrk {
+public final class Wrk {
 
   /** Debian's package and command name. */
   static final String PACKAGE = "wrk";
@@ -36,10 +36,10 @@ final class Wrk {
    * @param non2xxStrict replies whose status is not 2xx, counted by the script's {@code response()} (strict rounds only, else 0)
    * @param socketErrors connect, read and write errors and timeouts
    */
-  record Round(Latency latency, double wrkMeanUs, Latency uncorrected, long statusErrors, long non2xxStrict,
+  public record Round(Latency latency, double wrkMeanUs, Latency uncorrected, long statusErrors, long non2xxStrict,
       long socketErrors) {
     /** Every reply that was not a 2xx success, or did not come. */
-    long failures() {
+    public long failures() {
       return statusErrors + non2xxStrict + socketErrors;
     }
   }
@@ -47,7 +47,7 @@ final class Wrk {
   private Wrk() {}
 
   /** wrk's version line, or null when it cannot be run. */
-  static String version() {
+  public static String version() {
     try {
       Process p = new ProcessBuilder(PACKAGE, "-v").redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -67,7 +67,7 @@ final class Wrk {
    * Installs Debian's wrk when it is missing (idempotent; through sudo when not root): first
    * from the package lists as they are, then after an {@code apt-get update}. Returns its version.
    */
-  static String ensureInstalled() throws IOException, InterruptedException {
+  public static String ensureInstalled() throws IOException, InterruptedException {
     String version = version();
     if (version != null) {
       return version;
@@ -99,7 +99,7 @@ final class Wrk {
    * One round: {@code wrk -t C -c C -d Ns --latency} with the script against {@code url};
    * {@code strict} makes the script count every non-2xx reply (see {@link WrkScript}).
    */
-  static Round run(Path script, String url, int connections, int seconds, boolean strict)
+  public static Round run(Path script, String url, int connections, int seconds, boolean strict)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(PACKAGE, "-t", Integer.toString(connections), "-c",
         Integer.toString(connections), "-d", seconds + "s", "--latency", "--timeout", "10s", "-s", script.toString(), url));

@@ -22,7 +22,7 @@ import java.util.List;
  *
  * <p>Static methods only; thread-safe.
  */
-final class WrkScript {
+public final class WrkScript {
 
   /** Starts the result line of {@code done()}. */
   static final String MARKER = "VECSTORE-WRK";
@@ -33,7 +33,7 @@ final class WrkScript {
    * Writes the script for {@code method path} with these bodies (one GET without body: a list
    * holding one null) into {@code file}.
    */
-  static void write(Path file, String method, String path, List<String> bodies) throws IOException {
+  public static void write(Path file, String method, String path, List<String> bodies) throws IOException {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       w.write("-- VecStore query-path bench: " + method + " " + path + ", " + bodies.size() + " request(s), rotated\n");
       w.write("local method = \"" + method + "\"\n");

@@ -118,7 +118,7 @@ public final class BenchContext implements AutoCloseable {
     deleteTree(work);
   }
 
-  static void deleteTree(Path root) throws IOException {
+  public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

@@ -6,6 +6,7 @@ import io.vecstore.bench.dataset.Dataset;
 import io.vecstore.bench.dataset.DatasetBuilder;
 import io.vecstore.bench.dataset.SyntheticDataset;
 import io.vecstore.bench.dataset.WordNetCorpus;
+import io.vecstore.bench.hybrid.HybridBench;
 import io.vecstore.bench.querypath.QueryPathBench;
 import io.vecstore.bench.querypath.QueryPathOptions;
 import io.vecstore.core.index.Quantization;
@@ -36,7 +37,8 @@ public final class BenchMain {
   public static void main(String[] args) throws Exception {
     List<String> a = Arrays.asList(args);
     if (a.contains("--help") || a.contains("-h")) {
-      System.out.println(a.contains("--query-path") ? QueryPathOptions.usage() : usage());
+      System.out.println(a.contains("--query-path") ? QueryPathOptions.usage()
+          : a.contains("--hybrid") ? HybridBench.usage() : usage());
       return;
     }
     if (a.contains("--make-data")) {
@@ -50,6 +52,10 @@ public final class BenchMain {
     }
     if (a.contains("--query-path")) {
       QueryPathBench.run(QueryPathOptions.parse(a), machine());
+      return;
+    }
+    if (a.contains("--hybrid")) {
+      HybridBench.run(a, machine());
       return;
     }
     BenchOptions options = parse(a);
@@ -171,6 +177,7 @@ public final class BenchMain {
     return """
         usage: bin/vecstore bench [--quick] [--out DIR] [flags]
                bin/vecstore bench --query-path [--quick] [flags]   (its flags: bin/vecstore bench --query-path --help)
+               bin/vecstore bench --hybrid [--quick] [flags]       (its flags: bin/vecstore bench --hybrid --help)
           --quick                synthetic seeded set (2,000 x 64-d, 200 queries) instead of the real embeddings
           --out DIR              results.json and results.md (default bench-data/results)
           --data DIR             real data set (default bench-data/wordnet-minilm; built there when missing)
